@@ -125,7 +125,8 @@ export async function commitFiles(args: {
     else await git(args.gitDir, ["read-tree", "--empty"], { env });
     for (const [path, content] of Object.entries(args.files)) {
       if (content === null) {
-        await git(args.gitDir, ["update-index", "--force-remove", "--", path], { env });
+        // `--force-remove` wants a work tree; a mode-0 index-info line removes the entry without one.
+        await git(args.gitDir, ["update-index", "-z", "--index-info"], { env, input: `0 ${ZERO}\t${path}\0` });
         continue;
       }
       const blob = await text(args.gitDir, ["hash-object", "-w", "--stdin"], { input: content });
@@ -494,4 +495,220 @@ export async function cherryPickOnto(args: {
     await rm(scratch, { recursive: true, force: true });
     await git(args.gitDir, ["worktree", "prune"], { okCodes: [1, 128] });
   }
+}
+
+export interface LoggedCommit extends CommitInfo {
+  /** Paths the commit added, removed and modified relative to its first parent (with `files`). */
+  added: string[];
+  removed: string[];
+  modified: string[];
+}
+
+/**
+ * Commits reachable from `include` but from none of `exclude`, oldest first, read in one git
+ * call (push payloads and closing keywords need many at once). `limit` keeps the newest ones;
+ * `files` adds each commit's added/removed/modified paths.
+ */
+export async function logCommits(args: {
+  gitDir: string;
+  include: string[];
+  exclude?: string[];
+  limit?: number;
+  files?: boolean;
+}): Promise<LoggedCommit[]> {
+  if (args.include.length === 0) return [];
+  const argv = [
+    "log",
+    "--reverse",
+    "--topo-order",
+    "--format=%x1e%H%x1f%T%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1f",
+  ];
+  if (args.limit !== undefined) argv.push(`--max-count=${args.limit}`);
+  if (args.files) argv.push("--name-status", "--no-renames", "-m", "--first-parent");
+  argv.push(...args.include);
+  const exclude = (args.exclude ?? []).filter((sha) => sha !== ZERO);
+  if (exclude.length > 0) argv.push("--not", ...exclude);
+  argv.push("--");
+  const raw = (await git(args.gitDir, argv)).stdout.toString("utf8");
+  const commits: LoggedCommit[] = [];
+  for (const record of raw.split("\x1e")) {
+    if (!record.trim()) continue;
+    const [sha = "", tree = "", parents = "", an = "", ae = "", ad = "", cn = "", ce = "", cd = "", body = "", rest = ""] =
+      record.split("\x1f");
+    const commit: LoggedCommit = {
+      sha,
+      tree,
+      parents: parents ? parents.split(" ") : [],
+      author: { name: an, email: ae, date: new Date(ad).toISOString() },
+      committer: { name: cn, email: ce, date: new Date(cd).toISOString() },
+      message: body,
+      added: [],
+      removed: [],
+      modified: [],
+    };
+    for (const line of rest.split("\n")) {
+      const [code = "", path] = line.split("\t");
+      if (!path) continue;
+      if (code.startsWith("A")) commit.added.push(path);
+      else if (code.startsWith("D")) commit.removed.push(path);
+      else commit.modified.push(path);
+    }
+    commits.push(commit);
+  }
+  return commits;
+}
+
+// --- Git Data API and smart-HTTP helpers (appended by the git REST/HTTP work) ---
+
+/** The well-known empty tree: the "parent" a root commit is diffed against. */
+export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/** Entries of a tree-ish (commit, tag or tree SHA, or ref), recursively when asked; undefined if not one. */
+export async function lsTree(args: {
+  gitDir: string;
+  treeish: string;
+  recursive?: boolean;
+}): Promise<{ sha: string; entries: TreeEntry[] } | undefined> {
+  const sha = await resolveRef(args.gitDir, `${args.treeish}^{tree}`);
+  if (!sha) return undefined;
+  const argv = ["ls-tree", "-l", "-z", "--full-tree"];
+  if (args.recursive) argv.push("-r", "-t");
+  argv.push(sha);
+  const out = (await git(args.gitDir, argv)).stdout.toString("utf8");
+  const entries = out
+    .split("\0")
+    .filter((record) => record.length > 0)
+    .map((record): TreeEntry => {
+      const tab = record.indexOf("\t");
+      const [mode = "", type = "blob", entrySha = "", size = "-"] = record.slice(0, tab).split(/\s+/);
+      const path = record.slice(tab + 1);
+      return {
+        mode,
+        type: type as TreeEntry["type"],
+        sha: entrySha,
+        size: size === "-" ? 0 : Number(size),
+        path,
+        name: path.slice(path.lastIndexOf("/") + 1),
+      };
+    });
+  return { sha, entries };
+}
+
+/** Writes `content` as a blob object; returns its SHA. */
+export async function writeBlob(gitDir: string, content: Buffer): Promise<string> {
+  return text(gitDir, ["hash-object", "-w", "--stdin"], { input: content });
+}
+
+/** A blob's bytes by SHA, or undefined when `sha` is not a blob. */
+export async function readBlobObject(gitDir: string, sha: string): Promise<Buffer | undefined> {
+  if ((await objectType(gitDir, sha)) !== "blob") return undefined;
+  return (await git(gitDir, ["cat-file", "blob", sha])).stdout;
+}
+
+export interface TreeWrite {
+  path: string;
+  /** `100644`, `100755`, `120000` (symlink), `160000` (submodule) or `040000` (subtree). */
+  mode: string;
+  /** The object to place at `path`; `null` removes the path (and everything under it). */
+  sha: string | null;
+}
+
+/**
+ * Builds a tree from `base` (a tree-ish; empty when undefined) with `entries` applied in order,
+ * as the Git Data API's create-tree does. Uses a scratch index; no ref moves.
+ */
+export async function writeTree(args: {
+  gitDir: string;
+  base?: string;
+  entries: TreeWrite[];
+}): Promise<string> {
+  const scratch = await mkdtemp(join(tmpdir(), "gastown-sim-tree-"));
+  const env = { GIT_INDEX_FILE: join(scratch, "index") };
+  const removeUnder = async (path: string): Promise<void> => {
+    const listed = (await git(args.gitDir, ["ls-files", "-z", "--", path], { env })).stdout.toString("utf8");
+    // `--index-info` with mode 0 removes an entry; unlike `--stdin` it needs no work tree.
+    const removals = listed
+      .split("\0")
+      .filter((p) => p.length > 0)
+      .map((p) => `0 ${ZERO}\t${p}\0`)
+      .join("");
+    if (removals) await git(args.gitDir, ["update-index", "-z", "--index-info"], { env, input: removals });
+  };
+  try {
+    await git(args.gitDir, args.base ? ["read-tree", args.base] : ["read-tree", "--empty"], { env });
+    for (const entry of args.entries) {
+      const path = entry.path.replace(/^\/+|\/+$/g, "");
+      await removeUnder(path);
+      if (entry.sha === null) continue;
+      if (entry.mode === "040000") {
+        const subtree = await lsTree({ gitDir: args.gitDir, treeish: entry.sha, recursive: true });
+        const lines = (subtree?.entries ?? [])
+          .filter((e) => e.type !== "tree")
+          .map((e) => `${e.mode} ${e.sha}\t${path}/${e.path}\0`)
+          .join("");
+        if (lines) await git(args.gitDir, ["update-index", "-z", "--index-info"], { env, input: lines });
+        continue;
+      }
+      await git(
+        args.gitDir,
+        ["update-index", "--add", "--replace", "--cacheinfo", `${entry.mode},${entry.sha},${path}`],
+        { env },
+      );
+    }
+    return await text(args.gitDir, ["write-tree"], { env });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Whether `ref` is a well-formed full ref name (`git check-ref-format`). */
+export async function isValidRefName(gitDir: string, ref: string): Promise<boolean> {
+  const { code } = await git(gitDir, ["check-ref-format", ref], { okCodes: [1, 128] });
+  return code === 0;
+}
+
+/**
+ * Commit SHAs reachable from `rev`, newest first (GitHub's list-commits order), optionally only
+ * those touching `path` and within `since`/`until` (ISO dates).
+ */
+export async function listCommitShas(args: {
+  gitDir: string;
+  rev: string;
+  path?: string;
+  since?: string;
+  until?: string;
+}): Promise<string[]> {
+  const argv = ["rev-list"];
+  if (args.since) argv.push(`--since=${args.since}`);
+  if (args.until) argv.push(`--until=${args.until}`);
+  argv.push(args.rev, "--");
+  if (args.path) argv.push(args.path);
+  const out = await text(args.gitDir, argv);
+  return out ? out.split("\n") : [];
+}
+
+/** Old and new blob SHAs of each path changed between two tree-ishes (renames followed). */
+export async function diffBlobShas(
+  gitDir: string,
+  from: string,
+  to: string,
+): Promise<Map<string, { before: string; after: string }>> {
+  const out = (await git(gitDir, ["diff-tree", "-r", "-M", "-z", "--no-abbrev", from, to])).stdout.toString(
+    "utf8",
+  );
+  const fields = out.split("\0");
+  const shas = new Map<string, { before: string; after: string }>();
+  for (let i = 0; i < fields.length; ) {
+    const meta = fields[i] ?? "";
+    if (!meta.startsWith(":")) {
+      i += 1;
+      continue;
+    }
+    const [, , before = ZERO, after = ZERO, status = "M"] = meta.slice(1).split(" ");
+    const renamed = status.startsWith("R") || status.startsWith("C");
+    const path = renamed ? (fields[i + 2] ?? "") : (fields[i + 1] ?? "");
+    shas.set(path, { before, after });
+    i += renamed ? 3 : 2;
+  }
+  return shas;
 }

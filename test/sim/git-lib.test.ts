@@ -50,6 +50,19 @@ describe("the sim's git library", () => {
     expect(await listTree(gitDir, "main", "README.md")).toBeUndefined();
   });
 
+  it("commits changes and deletions on top of a parent", async () => {
+    const next = await commitFiles({
+      gitDir,
+      parent: initial,
+      files: { "README.md": null, "docs/guide.md": "guide\n" },
+      message: "move docs",
+    });
+    expect(await readBlob(gitDir, next, "README.md")).toBeUndefined();
+    expect((await readBlob(gitDir, next, "docs/guide.md"))?.toString()).toBe("guide\n");
+    expect((await readBlob(gitDir, next, "src/a.txt"))?.toString()).toBe("a\n");
+    expect((await readCommit(gitDir, next))?.parents).toEqual([initial]);
+  });
+
   describe("when refs are updated concurrently", () => {
     it("lets exactly one of many creators of the same ref win", async () => {
       const results = await Promise.all(
