@@ -10,17 +10,30 @@ import { mkdtemp, rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { findRun, killAllRuns, killRun, runLog } from "./actions-runner.ts";
+import { registerWorkflow, type WorkflowSpec } from "./actions-triggers.ts";
 import type { EmitOptions, RefUpdate, SimContext } from "./context.ts";
 import { applyRefUpdate } from "./effects.ts";
 import { initBareRepo } from "./git.ts";
 import { isoNow } from "./http.ts";
 import { createRouter } from "./routes/index.ts";
 import { type ContractValidator, createSimServer, listen } from "./server.ts";
-import { type Permission, type SimHook, type SimRepo, SimState, type SimToken } from "./state.ts";
-import { emitEvent } from "./webhooks.ts";
+import {
+  type Permission,
+  type SimCiConfig,
+  type SimDelivery,
+  type SimHook,
+  type SimRepo,
+  SimState,
+  type SimToken,
+  type SimWorkflow,
+} from "./state.ts";
+import { createHook, emitEvent, redeliver } from "./webhooks.ts";
 
+export type { WorkflowSpec } from "./actions-triggers.ts";
 export type { ContractValidator } from "./server.ts";
-export type { Permission, SimRepo, SimState, SimToken } from "./state.ts";
+export type { SimDelivery, SimWorkflow, SimWorkflowRun } from "./state.ts";
+export type { Permission, SimCiConfig, SimRepo, SimState, SimToken } from "./state.ts";
 
 export interface SimOptions {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -59,6 +72,39 @@ export interface Sim {
   cloneUrl(repo: SimRepo, token: string): string;
   /** Resolves when webhook deliveries, CI and workflow runs started so far have settled. */
   idle(): Promise<void>;
+  /** Sets (or, with `undefined`, removes) the repo's CI: a command run on pushes and PRs. */
+  setCi(repo: SimRepo, config: SimCiConfig | undefined): void;
+  /**
+   * Protects the default branch: `contexts` must pass on a PR's head before it merges; with
+   * `upToDate`, the head must contain the base tip; with `approvals`, that many writers approve.
+   */
+  requireChecks(
+    repo: SimRepo,
+    contexts: string[],
+    options?: { upToDate?: boolean; approvals?: number },
+  ): void;
+  /**
+   * The GitHub App's own webhook: receives every repo's events (repos created later too), as
+   * an app's webhook URL does. `events` defaults to every event.
+   */
+  addAppHook(hook: { url: string; secret: string; events?: string[] }): SimHook;
+  /** Registers (or replaces, by file name) a workflow whose one job runs `command` in a checkout. */
+  registerWorkflow(repo: SimRepo, spec: WorkflowSpec): SimWorkflow;
+  /** The delivery log, oldest first (optionally one hook's). */
+  deliveries(hookId?: number): SimDelivery[];
+  /** Sends a logged delivery again (same GUID, `redelivery: true`); resolves with the new log entry. */
+  redeliver(deliveryId: number): Promise<SimDelivery>;
+  /** The outputs a run's job wrote to `GITHUB_OUTPUT` (latest attempt). */
+  runOutputs(runId: number): Record<string, string>;
+  /** What a run's job wrote to `GITHUB_STEP_SUMMARY` (latest attempt). */
+  runSummary(runId: number): string;
+  /** A run's job log, secrets masked (latest attempt; as far as it got while the run goes on). */
+  runLog(runId: number): string;
+  /**
+   * SIGKILLs a run's processes mid-way, as a crashed runner: the job and run conclude `failure`
+   * with their `completed` events. Resolves once the run has completed.
+   */
+  killRun(runId: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +137,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const server: Server = createSimServer({ router, context: () => context, validator: options.validator });
   const port = await listen(server, options.port ?? 0);
   baseUrl = `http://127.0.0.1:${port}`;
+
+  const runOf = (runId: number) => {
+    const found = findRun(state, runId);
+    if (!found) throw new Error(`No workflow run ${runId} in the sim.`);
+    return found.run;
+  };
 
   const sim: Sim = {
     url: baseUrl,
@@ -154,15 +206,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       }).token;
     },
     addHook(repo, hook) {
-      const record: SimHook = {
-        id: state.nextId(),
-        url: hook.url,
-        secret: hook.secret,
-        events: hook.events ?? ["*"],
-        active: true,
-      };
-      repo.hooks.push(record);
-      return record;
+      return createHook(state, repo.hooks, hook);
     },
     cloneUrl(repo, token) {
       const u = new URL(`${baseUrl}/${repo.owner}/${repo.name}.git`);
@@ -171,7 +215,28 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       return u.toString();
     },
     idle: () => context.idle(),
+    setCi(repo, config) {
+      if (config) repo.ci = { ...config, command: [...config.command], branches: [...config.branches] };
+      else delete repo.ci;
+    },
+    requireChecks(repo, contexts, protection = {}) {
+      repo.requiredChecks = [...contexts];
+      if (protection.upToDate !== undefined) repo.requireUpToDate = protection.upToDate;
+      if (protection.approvals !== undefined) repo.requiredApprovals = protection.approvals;
+    },
+    addAppHook(hook) {
+      return createHook(state, state.appHooks, { ...hook, scope: "app" });
+    },
+    registerWorkflow: (repo, spec) => registerWorkflow(state, repo, spec),
+    deliveries: (hookId) => state.deliveries.filter((d) => hookId === undefined || d.hook_id === hookId),
+    redeliver: (deliveryId) => redeliver(context, deliveryId),
+    runOutputs: (runId) => ({ ...runOf(runId).outputs }),
+    runSummary: (runId) => runOf(runId).summary,
+    runLog: (runId) => runLog(context, runId) ?? runOf(runId).log,
+    killRun: (runId) => killRun(context, runId),
     async stop() {
+      // Runs still going die with the sim rather than keep it from stopping.
+      await killAllRuns(context);
       await context.idle();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

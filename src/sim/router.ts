@@ -49,7 +49,9 @@ export class Router {
       if (route.method !== method) continue;
       const m = route.pattern.exec(path);
       if (!m) continue;
-      if (!best || route.names.length < best.route.names.length) best = { route, m };
+      if (!best || route.names.length < best.route.names.length || isMoreLiteral(route, best.route)) {
+        best = { route, m };
+      }
     }
     if (!best) return undefined;
     const { route, m } = best;
@@ -64,4 +66,14 @@ export class Router {
   list(): { method: string; template: string }[] {
     return this.#routes.map(({ method, template }) => ({ method, template }));
   }
+}
+
+/**
+ * With as many parameters, the template with more literal text wins, so a greedy `{ref}` in
+ * `/commits/{ref}` does not swallow `/commits/{ref}/status`.
+ */
+function isMoreLiteral(route: Route, best: Route): boolean {
+  if (route.names.length !== best.names.length) return false;
+  const literal = (template: string): number => template.replace(/\{\w+\}/g, "").length;
+  return literal(route.template) > literal(best.template);
 }

@@ -188,6 +188,30 @@ export interface SimWorkflow {
   /** Extra environment for the run process. */
   env?: Record<string, string>;
   created_at: string;
+  /** Events that start it: `workflow_dispatch` (the API) and/or webhook events, `issues` or `issues.opened`. */
+  on: string[];
+  /** The job's key (`GITHUB_JOB`) and name. */
+  job: string;
+  /** Declared `workflow_dispatch` inputs; when set, undeclared inputs are refused as on GitHub. */
+  inputs?: Record<string, SimWorkflowInput>;
+  /** The job's `timeout-minutes`; a run past it is stopped and concluded `timed_out`. */
+  timeoutMinutes?: number;
+}
+
+export interface SimWorkflowInput {
+  required?: boolean;
+  default?: string;
+  description?: string;
+}
+
+/** The head commit summary GitHub embeds in workflow runs. */
+export interface SimHeadCommit {
+  id: string;
+  tree_id: string;
+  message: string;
+  timestamp: string;
+  author: { name: string; email: string };
+  committer: { name: string; email: string };
 }
 
 export interface SimWorkflowRun {
@@ -206,13 +230,28 @@ export interface SimWorkflowRun {
   created_at: string;
   updated_at: string;
   run_started_at: string | null;
-  /** Job ids of this run (one job per run here). */
+  /** Job ids of this run (one job per attempt here), every attempt's. */
   jobs: number[];
+  /** Full ref the run checked out (`GITHUB_REF`). */
+  ref: string;
+  /** Who started the latest attempt (a re-run changes it). */
+  triggering_actor: string;
+  check_suite_id: number;
+  display_title: string;
+  head_commit: SimHeadCommit | null;
+  /** The JSON written to `GITHUB_EVENT_PATH`, kept so a re-run sees the same event. */
+  event_payload: string;
+  /** The latest attempt's step outputs (`GITHUB_OUTPUT`), step summary and log. */
+  outputs: Record<string, string>;
+  summary: string;
+  log: string;
 }
 
 export interface SimJob {
   id: number;
   run_id: number;
+  run_attempt: number;
+  created_at: string;
   name: string;
   status: "queued" | "in_progress" | "completed";
   conclusion: "success" | "failure" | "cancelled" | "timed_out" | null;
@@ -252,6 +291,10 @@ export interface SimRepo {
   nextRunNumber: number;
   /** Required status check contexts for the default branch (branch protection), if any. */
   requiredChecks: string[];
+  /** Branch protection on the default branch: a PR's head must contain the base tip ("strict"). */
+  requireUpToDate?: boolean;
+  /** Branch protection on the default branch: approving reviews (by writers) needed to merge. */
+  requiredApprovals?: number;
   /** A shell command CI runs on pushes and PRs; `undefined` means no CI. */
   ci?: SimCiConfig;
   /** Registered webhooks. */
@@ -263,8 +306,12 @@ export interface SimCiConfig {
   name: string;
   /** Command run in a checkout of the commit; exit code 0 passes. */
   command: string[];
-  /** Branches (glob with `*`) on which pushes run CI; PRs always run. */
+  /** Branches (glob with `*`) on which pushes run CI; PRs run unless `pullRequests` is false. */
   branches: string[];
+  /** Whether PRs opened or synchronized run CI on their head (default true). */
+  pullRequests?: boolean;
+  /** A run still going after this long is killed and concludes `timed_out` (default 10 minutes). */
+  timeoutMs?: number;
 }
 
 export interface SimHook {
@@ -274,6 +321,15 @@ export interface SimHook {
   /** Event names, or `["*"]`. */
   events: string[];
   active: boolean;
+  /** `json` (default here) or `form` (`payload=<json>` urlencoded), as GitHub's `config.content_type`. */
+  content_type?: "json" | "form";
+  insecure_ssl?: "0" | "1";
+  created_at?: string;
+  updated_at?: string;
+  /** The outcome of the latest delivery (`unused` before any). */
+  last_response?: { code: number | null; status: string; message: string | null };
+  /** `app`: the GitHub App's webhook, receiving every repo's events (state.appHooks). */
+  scope?: "repository" | "app";
 }
 
 export interface SimDelivery {
@@ -291,6 +347,14 @@ export interface SimDelivery {
   payload: string;
   /** Whether this event may start workflows (false when caused by the workflow token). */
   triggers_workflows: boolean;
+  /** Where it was sent, the status text (`OK`, `Invalid HTTP Response: 500`), what went and came back. */
+  url: string;
+  status: string;
+  request_headers: Record<string, string>;
+  response_headers: Record<string, string>;
+  response_body: string;
+  installation_id: number | null;
+  repository_id: number | null;
 }
 
 /** Monotonic ids shared by every record type, as GitHub's ids are unique per type anyway. */
@@ -300,6 +364,8 @@ export class SimState {
   /** Keyed by `owner/name`, lower-cased. */
   readonly repos = new Map<string, SimRepo>();
   readonly deliveries: SimDelivery[] = [];
+  /** The GitHub App's own webhooks: every repo's events go to them too. */
+  readonly appHooks: SimHook[] = [];
   /** How many requests the API served, by `METHOD template`; benchmarks read it. */
   readonly requestCounts = new Map<string, number>();
   #nextId = 1000;

@@ -8,6 +8,7 @@ import * as comments from "./comments.ts";
 import * as compare from "./compare.ts";
 import * as contents from "./contents.ts";
 import * as dependencies from "./dependencies.ts";
+import * as gitData from "./git-data.ts";
 import * as gitRefs from "./git-refs.ts";
 import * as hooks from "./hooks.ts";
 import * as issues from "./issues.ts";
@@ -34,6 +35,7 @@ export function createRouter(): Router {
     subIssues,
     collaborators,
     gitRefs,
+    gitData,
     branches,
     compare,
     merges,
