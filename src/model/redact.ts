@@ -9,6 +9,8 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
   /\bgithub_pat_[A-Za-z0-9_]{22,}\b/g,
   // Old-style installation tokens.
   /\bv1\.[0-9a-f]{40}\b/g,
+  // Anthropic API keys and Claude Code OAuth tokens (the credential a polecat's agent holds).
+  /\bsk-ant-[A-Za-z0-9_-]{16,}/g,
   // Authorization headers printed whole.
   /\b(authorization:\s*)(?:token|bearer|basic)\s+[^\s"',]+/gi,
   // Credentials inside URLs (https://user:secret@host).
