@@ -160,6 +160,8 @@ export interface Bead {
   closedAt: string | null;
   stateReason: CloseState | null;
   closeReason: string | null;
+  /** Who closed it, when GitHub says (single-issue reads always do; some lists leave it out). */
+  closedBy?: string;
   metadata: BeadMetadata;
   /** False when the body's metadata is from a newer gastown: do not rewrite the body. */
   writable: boolean;
@@ -190,6 +192,7 @@ export interface IssueRecord {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  closed_by?: { login: string } | null;
   html_url: string;
   repository_url?: string;
   comments?: number;
@@ -293,6 +296,7 @@ export function beadFromIssue(issue: IssueRecord, taxonomy: LabelTaxonomy = defa
     closedAt: issue.closed_at,
     stateReason: closed ? closeStateOf(issue.state_reason) : null,
     closeReason: closed ? (body.metadata.closeReason ?? null) : null,
+    ...(closed && issue.closed_by ? { closedBy: issue.closed_by.login } : {}),
     metadata: body.metadata,
     writable: body.writable,
     dependencies: {
