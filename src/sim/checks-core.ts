@@ -83,7 +83,6 @@ function suiteSummary(sim: SimContext, repo: SimRepo, suite: SimCheckSuite): Rec
 
 export function checkRunShape(sim: SimContext, repo: SimRepo, run: SimCheckRun): Record<string, unknown> {
   const api = repoApi(sim.baseUrl, repo);
-  const suite = repo.checkSuites.get(run.check_suite_id);
   return {
     id: run.id,
     head_sha: run.head_sha,
@@ -104,10 +103,21 @@ export function checkRunShape(sim: SimContext, repo: SimRepo, run: SimCheckRun):
       annotations_url: `${api}/check-runs/${run.id}/annotations`,
     },
     name: run.name,
-    check_suite: suite ? suiteSummary(sim, repo, suite) : { id: run.check_suite_id },
+    check_suite: { id: run.check_suite_id },
     app: appShape(sim.state, sim.baseUrl, run.app),
     pull_requests: pullsForSha(sim.baseUrl, repo, run.head_sha),
   };
+}
+
+/** The run as `check_run` events carry it: the REST shape with its whole suite inlined. */
+export function checkRunEventShape(
+  sim: SimContext,
+  repo: SimRepo,
+  run: SimCheckRun,
+): Record<string, unknown> {
+  const suite = repo.checkSuites.get(run.check_suite_id);
+  const shape = checkRunShape(sim, repo, run);
+  return suite ? { ...shape, check_suite: suiteSummary(sim, repo, suite) } : shape;
 }
 
 export async function checkSuiteShape(
@@ -291,16 +301,22 @@ export async function createCheckRun(args: {
   };
   applyInput(run, args.input);
   repo.checkRuns.set(run.id, run);
-  sim.emit(repo, "check_run", { action: "created", check_run: checkRunShape(sim, repo, run) }, { principal });
+  // The suite reflects the run before the run's events go out (its suite event follows them).
+  refreshSuite(sim, repo, suite.id, principal);
+  sim.emit(
+    repo,
+    "check_run",
+    { action: "created", check_run: checkRunEventShape(sim, repo, run) },
+    { principal },
+  );
   if (run.status === "completed") {
     sim.emit(
       repo,
       "check_run",
-      { action: "completed", check_run: checkRunShape(sim, repo, run) },
+      { action: "completed", check_run: checkRunEventShape(sim, repo, run) },
       { principal },
     );
   }
-  refreshSuite(sim, repo, suite.id, principal);
   return run;
 }
 
@@ -315,15 +331,15 @@ export function updateCheckRun(args: {
   const { sim, repo, run, principal } = args;
   const wasCompleted = run.status === "completed";
   applyInput(run, args.input);
+  refreshSuite(sim, repo, run.check_suite_id, principal);
   if (run.status === "completed" && !wasCompleted) {
     sim.emit(
       repo,
       "check_run",
-      { action: "completed", check_run: checkRunShape(sim, repo, run) },
+      { action: "completed", check_run: checkRunEventShape(sim, repo, run) },
       { principal },
     );
   }
-  refreshSuite(sim, repo, run.check_suite_id, principal);
   return run;
 }
 

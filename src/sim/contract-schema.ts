@@ -219,16 +219,27 @@ export function describeValue(value: unknown): string {
   return kind === "object" || kind === "array" ? `${kind} ${shown}` : `${shown} (${kind})`;
 }
 
+/** Fields of one object that no applicable schema documents. */
+export interface UndocumentedFields {
+  /** JSON pointer of the object holding them. */
+  pointer: string;
+  names: string[];
+}
+
 /**
  * Properties of `data` that no applicable schema documents. GitHub's schemas rarely close
  * objects (`additionalProperties: false`), so a misspelt or invented field would pass ajv; this
  * walks the value beside its schemas (through `$ref`, `allOf` and every `anyOf` branch, so any
- * documented alternative counts) and names each such field once per place (`/items/*`).
+ * documented alternative counts) and reports each place once (array items as `/items/*`).
  */
-export function findUndocumented(schema: unknown, data: unknown, deref: (ref: string) => unknown): string[] {
-  const found = new Map<string, string>();
+export function findUndocumented(
+  schema: unknown,
+  data: unknown,
+  deref: (ref: string) => unknown,
+): UndocumentedFields[] {
+  const found = new Map<string, UndocumentedFields>();
   walkUndocumented([schema], data, "", deref, found);
-  return [...found.values()];
+  return [...found.values()].map((f) => ({ ...f, names: [...new Set(f.names)].sort() }));
 }
 
 function walkUndocumented(
@@ -236,14 +247,14 @@ function walkUndocumented(
   data: unknown,
   pointer: string,
   deref: (ref: string) => unknown,
-  found: Map<string, string>,
+  found: Map<string, UndocumentedFields>,
 ): void {
   if (data === null || typeof data !== "object") return;
   const applicable = schemas.flatMap((s) => expandSchema(s, deref, new Set()));
   if (Array.isArray(data)) {
     const items = applicable.flatMap((s) => (s.items === undefined ? [] : [s.items]));
-    if (items.length > 0)
-      data.forEach((item, i) => walkUndocumented(items, item, `${pointer}/${i}`, deref, found));
+    if (items.length === 0) return;
+    for (const [i, item] of data.entries()) walkUndocumented(items, item, `${pointer}/${i}`, deref, found);
     return;
   }
   // An object whose schemas name no properties, or allow others, documents any field.
@@ -258,7 +269,12 @@ function walkUndocumented(
       return child === undefined ? [] : [child];
     });
     if (children.length === 0) {
-      if (!open && named.length > 0) found.set(at.replace(/\/\d+(?=\/|$)/g, "/*"), at);
+      if (!open && named.length > 0) {
+        const place = pointer.replace(/\/\d+(?=\/|$)/g, "/*");
+        const entry = found.get(place) ?? { pointer, names: [] };
+        entry.names.push(key);
+        found.set(place, entry);
+      }
       continue;
     }
     walkUndocumented(children, value, at, deref, found);

@@ -31,6 +31,11 @@ export interface TestSim extends Sim {
 /** Fields `emitEvent` adds to every payload; a fault there is reported once, not per event. */
 const ENVELOPE = ["repository", "sender", "installation"];
 
+/**
+ * Starts a sim for a test with the REST and webhook contracts checked on every exchange and
+ * event. Each violation records the running test's name; `stop()` throws a `ContractError`
+ * listing them (method, template, status, JSON pointer, expected against actual).
+ */
 export async function startTestSim(options: SimOptions = {}): Promise<TestSim> {
   const rest = createContractValidator({ spec: loadGithubDescription(), mode: "collect" });
   let found: ContractViolation[] = [];

@@ -83,7 +83,12 @@ describe("check runs and suites on the loopback GitHub", () => {
         external_id: "q-1",
         output: { title: "queued", summary: "position 3", text: null, annotations_count: 0 },
         app: { slug: "gastown" },
-        check_suite: { head_branch: "feature", status: "in_progress" },
+      });
+      expect(eventsOf(fx, "check_run", "created")[0]?.payload).toMatchObject({
+        check_run: {
+          id: data.id,
+          check_suite: { id: data.check_suite?.id, head_branch: "feature", status: "in_progress" },
+        },
       });
       const { data: done } = await fx.app.rest.checks.update({
         owner: fx.owner,

@@ -320,6 +320,58 @@ describe("the REST contract validator", () => {
     });
   });
 
+  describe("when a body carries fields GitHub does not describe", () => {
+    it("names them once per object, array items together", () => {
+      expect(
+        violationsOf({
+          template: ISSUES,
+          response: { status: 200, body: [issue({ html_ulr: "x" }), issue({ html_ulr: "y", score: 1 })] },
+        }),
+      ).toMatchObject([
+        {
+          kind: "response",
+          at: "response body /0",
+          message: "fields GitHub's description does not have: html_ulr, score",
+        },
+      ]);
+    });
+
+    it("looks through $ref, allOf and nullable alternatives, and leaves open objects alone", () => {
+      const milestone = { number: 2, title: "Convoy", due: "soon" };
+      expect(violationsOf({ response: { status: 200, body: issue({ milestone }) } })).toMatchObject([
+        { at: "response body /milestone", message: "fields GitHub's description does not have: due" },
+      ]);
+      expect(
+        violationsOf({
+          template: "/repos/{owner}/{repo}/check-runs",
+          response: { status: 200, body: { total_count: 1, check_runs: [{ anything: true }] } },
+        }),
+      ).toEqual([]);
+    });
+
+    it("reports a request field GitHub would ignore", () => {
+      expect(
+        violationsOf({
+          method: "POST",
+          template: ISSUES,
+          body: { title: "A bead", label: ["bug"] },
+          response: { status: 201, body: issue() },
+        }),
+      ).toMatchObject([
+        {
+          kind: "request",
+          at: "request body",
+          message: "GitHub's operation takes no such field (it would be ignored): label",
+        },
+      ]);
+    });
+
+    it("lets error bodies carry GitHub's undescribed extras", () => {
+      const error = { message: "Not Found", documentation_url: "x", status: "404", extra: 1 };
+      expect(violationsOf({ template: ISSUES, response: { status: 404, body: error } })).toEqual([]);
+    });
+  });
+
   describe("when a response lacks a required field", () => {
     it("points at the missing field, inside nullable objects too", () => {
       const body = issue({ milestone: { number: 2 } });

@@ -7,6 +7,7 @@ import {
   appSlugOf,
   type CheckConclusion,
   type CheckRunInput,
+  checkRunEventShape,
   checkRunShape,
   checkSuiteShape,
   createCheckRun,
@@ -187,7 +188,7 @@ function rerequestRun(req: SimRequest, sim: SimContext): SimResponse {
     sim.emit(
       repo,
       "check_run",
-      { action: "rerequested", check_run: checkRunShape(sim, repo, run) },
+      { action: "rerequested", check_run: checkRunEventShape(sim, repo, run) },
       { principal: req.principal },
     );
   }
