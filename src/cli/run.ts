@@ -12,6 +12,7 @@ import { registerBdCommands } from "./bd-commands.ts";
 import { registerCompletion } from "./completion.ts";
 import type { CliHost, Env } from "./context.ts";
 import { registerGtCommands } from "./gt-commands.ts";
+import { outboxPath, registerBdOutboxCommands, registerGtOutboxCommands } from "./outbox-mode.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { oneLine, styleFor, wantsColour } from "./text.ts";
 
@@ -49,6 +50,19 @@ const PROGRAMS: Record<"gt" | "bd", { description: string; register: Register }>
   bd: {
     description: "Beads on GitHub issues: create, list, ready, dependencies, molecules",
     register: registerBdCommands,
+  },
+};
+
+/** Inside a polecat's job (GASTOWN_OUTBOX set): only the commands that write to the outbox. */
+const OUTBOX_PROGRAMS: Record<"gt" | "bd", { description: string; register: Register }> = {
+  gt: {
+    description:
+      "Gas Town, outbox mode: mail, step done, escalate, handoff and done are queued for the runner",
+    register: registerGtOutboxCommands,
+  },
+  bd: {
+    description: "Beads, outbox mode: discovered work is queued for the runner",
+    register: registerBdOutboxCommands,
   },
 };
 
@@ -113,7 +127,7 @@ export async function runCli(
     readStdin: options.readStdin ?? (() => Promise.resolve("")),
     secrets,
   });
-  const { description, register } = PROGRAMS[name];
+  const { description, register } = outboxPath(env) === undefined ? PROGRAMS[name] : OUTBOX_PROGRAMS[name];
   const program = new Command(name)
     .description(description)
     .version(packageJson.version, "-V, --version")

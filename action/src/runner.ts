@@ -1,0 +1,103 @@
+// The action's middle layer: read the inputs, build the clients, run the job, set the outputs,
+// and fail once, in one place.
+import { appendFile } from "node:fs/promises";
+import * as core from "@actions/core";
+import { execa } from "execa";
+import { createOctokit } from "../../src/github/octokit.ts";
+import type { Logger } from "../../src/log.ts";
+import { redactSecrets } from "../../src/model/redact.ts";
+import type { SpawnAgent } from "./agent.ts";
+import type { Exec } from "./git.ts";
+import { readInputs } from "./inputs.ts";
+import { runPolecat } from "./polecat.ts";
+
+function actionsLogger(secrets: () => readonly string[]): Logger {
+  const line = (fields: Record<string, unknown>, message: string) => {
+    const extra = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : "";
+    return redactSecrets(`${message}${extra}`, secrets());
+  };
+  return {
+    debug: (fields, message) => core.debug(line(fields, message)),
+    info: (fields, message) => core.info(line(fields, message)),
+    warn: (fields, message) => core.warning(line(fields, message)),
+    error: (fields, message) => core.error(line(fields, message)),
+  };
+}
+
+const exec: Exec = async (file, args, options) => {
+  const result = await execa(file, [...args], {
+    cwd: options.cwd,
+    ...(options.env ? { env: options.env } : {}),
+    reject: false,
+    stdin: "ignore",
+  });
+  return {
+    exitCode: result.exitCode ?? 1,
+    stdout: typeof result.stdout === "string" ? result.stdout : "",
+    stderr: typeof result.stderr === "string" ? result.stderr : String(result.shortMessage ?? ""),
+  };
+};
+
+const spawnAgent: SpawnAgent = (params) => {
+  const child = execa(params.file, [...params.args], {
+    cwd: params.cwd,
+    env: params.env,
+    extendEnv: false,
+    input: params.input,
+    reject: false,
+    stderr: "inherit",
+    buffer: false,
+  });
+  return {
+    stdout: child.stdout,
+    exited: child.then((result) => ({
+      exitCode: result.exitCode ?? null,
+      signal: result.signal ?? null,
+      startError:
+        result.failed && result.exitCode === undefined && !result.signal
+          ? `The agent command \`${params.file}\` could not start: ${result.shortMessage}`
+          : null,
+    })),
+    kill: () => {
+      child.kill("SIGTERM");
+    },
+  };
+};
+
+/** Runs the action: inputs → job → outputs. */
+export async function run(): Promise<void> {
+  let secrets: string[] = [];
+  const log = actionsLogger(() => secrets);
+  try {
+    const inputs = readInputs();
+    secrets = [inputs.githubToken, inputs.anthropicApiKey, inputs.claudeCodeOauthToken].filter(
+      (s) => s !== "",
+    );
+    for (const secret of secrets) core.setSecret(secret);
+    const octokit = createOctokit({ auth: inputs.githubToken, baseUrl: inputs.apiUrl, log });
+    const outcome = await runPolecat({
+      inputs,
+      octokit,
+      exec,
+      spawnAgent,
+      env: process.env,
+      cliEntry: { node: process.execPath, script: process.argv[1] ?? "" },
+      now: () => Date.now(),
+      log,
+    });
+    core.setOutput("status", outcome.status);
+    core.setOutput("pr-number", outcome.pr ? String(outcome.pr.number) : "");
+    core.setOutput("pr-url", outcome.pr?.url ?? "");
+    core.setOutput("branch", outcome.branch);
+    core.setOutput("turns", String(outcome.turns));
+    core.setOutput("cost-usd", String(outcome.costUsd));
+    core.setOutput("duration-s", String(outcome.durationS));
+    const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) await appendFile(summaryFile, `${outcome.summary}\n`);
+    if (outcome.status === "failed") core.setFailed(outcome.reasons[0] ?? "The polecat failed.");
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    core.setOutput("status", "failed");
+    core.setFailed(redactSecrets(message, secrets));
+  }
+}
