@@ -126,16 +126,19 @@ async function runDemo(): Promise<void> {
   }
 }
 
-const configured = APP_VARIABLES.filter((name) => process.env[name]);
+const hasKey = Boolean(process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH);
+const configured = APP_VARIABLES.filter((name) =>
+  name === "PRIVATE_KEY" ? hasKey : Boolean(process.env[name]),
+);
 if (configured.length === APP_VARIABLES.length) {
   const { runApp } = await import("./start-app.ts");
   await runApp();
 } else {
   if (configured.length > 0) {
-    const missing = APP_VARIABLES.filter((name) => !process.env[name]);
+    const missing = APP_VARIABLES.filter((name) => !configured.includes(name));
     console.error(
       `Found ${configured.join(", ")} but not ${missing.join(", ")}: running the offline demo.\n` +
-        `To run the GitHub App, set all of ${APP_VARIABLES.join(", ")} (see app.yml).\n`,
+        `To run the GitHub App, set all of ${APP_VARIABLES.join(", ")} (or PRIVATE_KEY_PATH); see app.yml.\n`,
     );
   }
   try {
