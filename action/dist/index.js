@@ -22683,7 +22683,7 @@ async function mailThread(town, params) {
 	};
 }
 // src/town/convoy-landing.ts
-const LOGIN = /^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/;
+const LOGIN$1 = /^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/;
 /** Splits a convoy's owner and watchers into mail addresses and logins to mention. */
 function landingRecipients(convoy) {
 	const entries = [convoy.metadata.owner, ...convoy.metadata.watchers ?? []].filter((entry) => entry !== void 0 && entry.trim() !== "");
@@ -22696,7 +22696,7 @@ function landingRecipients(convoy) {
 			mail.set(formatAddress(address.value).toLowerCase(), address.value);
 			continue;
 		}
-		const login = LOGIN.exec(entry.trim());
+		const login = LOGIN$1.exec(entry.trim());
 		if (login?.[1]) mentions.add(login[1]);
 		else unknown.push(entry);
 	}
@@ -48491,7 +48491,73 @@ function withClosed(steps, closed) {
 	} : step);
 }
 // action/src/outbox-apply.ts
-async function applyOperation(town, op, root) {
+const LOGIN = /^@?([A-Za-z\d](?:[A-Za-z\d-]{0,38}))$/;
+/**
+* The humans to @mention on a high or critical escalation: the bead's assignees and the login
+* that slung it, bots left out. Read from the bead, so the job needs no wider permission.
+*/
+async function findOverseerLogins(town, bead) {
+	const { assignees, metadata } = await getBead(town, bead);
+	const slinger = LOGIN.exec(metadata.dispatchedBy ?? "")?.[1];
+	const humans = [...assignees, ...slinger === void 0 ? [] : [slinger]].filter((login) => !login.toLowerCase().endsWith("[bot]"));
+	return [...new Map(humans.map((login) => [login.toLowerCase(), login])).values()];
+}
+const SUBJECT_ROOM = 150;
+/**
+* An escalation: a `type/escalation` bead (severity, related bead and source in its metadata,
+* as `gt escalate` records them), then mail to the overseer pointing at it; high and critical
+* ones @mention the humans so GitHub notifies them for real.
+*/
+async function applyEscalation(params, op) {
+	const escalation = await createBead$1(params.town, {
+		title: op.title,
+		body: op.body,
+		type: "escalation",
+		priority: op.priority,
+		metadata: { others: {
+			severity: op.severity,
+			related: op.bead,
+			source: params.from
+		} }
+	});
+	const mentions = op.notifyOverseer ? await params.overseers() : [];
+	const subject = `Escalation (${op.severity}): ${op.title}`;
+	await sendMail(params.town, {
+		from: params.from,
+		to: "overseer",
+		subject: subject.length > SUBJECT_ROOM ? `${subject.slice(0, 149)}…` : subject,
+		body: `Escalation #${escalation.number} needs you; it was raised on #${op.bead}.\n\n${op.body}`,
+		type: "escalation",
+		priority: op.priority,
+		...mentions.length > 0 ? { mentions } : {}
+	});
+}
+/**
+* Discovered work: a new bead with `discoveredFrom` in its metadata, and a comment on the bead it
+* was found in naming it. Beads' `discovered-from` is a non-blocking edge, so it is neither a
+* sub-issue (that is parent-child: it would count in the parent's progress) nor a blocker.
+*/
+async function applyDiscovered(params, op) {
+	const created = await createBead$1(params.town, {
+		title: op.title,
+		body: op.body,
+		type: op.type,
+		priority: op.priority,
+		labels: op.labels,
+		metadata: { others: { discoveredFrom: op.discoveredFrom } }
+	});
+	try {
+		await commentOnBead(params.town, {
+			number: op.discoveredFrom,
+			body: `Discovered work filed as #${created.number} by ${inlineCode(params.from)} while working on this bead (discovered-from; it does not block this one).`
+		});
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		throw new Error(`filed #${created.number}, but could not name it on #${op.discoveredFrom}: ${message} Link them by hand with a comment on #${op.discoveredFrom}.`);
+	}
+}
+async function applyOperation(params, op) {
+	const { town, root } = params;
 	switch (op.op) {
 		case "send-mail":
 			await sendMail(town, {
@@ -48505,13 +48571,7 @@ async function applyOperation(town, op, root) {
 			});
 			return;
 		case "create-bead":
-			await createBead(town, {
-				title: op.title,
-				body: op.body,
-				type: op.type,
-				priority: op.priority,
-				labels: op.labels
-			});
+			await applyDiscovered(params, op);
 			return;
 		case "close-step":
 			if (root === null) throw new Error(`step ${op.step}: the bead is not part of a molecule`);
@@ -48521,12 +48581,7 @@ async function applyOperation(town, op, root) {
 			});
 			return;
 		case "escalate":
-			await createBead(town, {
-				title: op.title,
-				body: op.body,
-				type: "escalation",
-				priority: op.priority
-			});
+			await applyEscalation(params, op);
 			return;
 		case "comment":
 			await commentOnBead(town, {
@@ -48553,7 +48608,24 @@ function createOutboxApplier(params) {
 		failed: 0
 	};
 	let chain = Promise.resolve();
-	const root = params.context.molecule?.root ?? null;
+	let overseers = null;
+	const apply = {
+		town: params.town,
+		from: formatAddress({
+			kind: "polecat",
+			rig: params.context.rig,
+			name: params.context.polecat
+		}),
+		root: params.context.molecule?.root ?? null,
+		overseers: () => {
+			overseers ??= findOverseerLogins(params.town, params.context.bead).catch((error) => {
+				const message = error instanceof Error ? error.message : String(error);
+				params.log.warn({ bead: params.context.bead }, `could not find the humans to notify: ${message}`);
+				return [];
+			});
+			return overseers;
+		}
+	};
 	const once = async () => {
 		const read = await reader.read();
 		for (const problem of read.problems) state.problems.push(`outbox line ${problem.line}: ${problem.message}`);
@@ -48572,7 +48644,7 @@ function createOutboxApplier(params) {
 			stepsClosed: [...state.signals.stepsClosed, ...plan.signals.stepsClosed]
 		};
 		for (const op of plan.operations) try {
-			await applyOperation(params.town, op, root);
+			await applyOperation(apply, op);
 			state.applied += 1;
 			params.log.info({
 				entry: op.entry,
@@ -49146,6 +49218,11 @@ const spawnAgent = (params) => {
 		}
 	};
 };
+/** Whether the API lives on this machine (the loopback GitHub), never github.com or an Enterprise host. */
+function isLoopbackApi(apiUrl) {
+	const host = new URL(apiUrl).hostname;
+	return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
+}
 /** Runs the action: inputs → job → outputs. */
 async function run() {
 	let secrets = [];
@@ -49163,7 +49240,8 @@ async function run() {
 			octokit: createOctokit({
 				auth: inputs.githubToken,
 				baseUrl: inputs.apiUrl,
-				log
+				log,
+				...isLoopbackApi(inputs.apiUrl) ? { throttle: false } : {}
 			}),
 			exec,
 			spawnAgent,
