@@ -32,6 +32,7 @@ import {
 import type { Router } from "../router.ts";
 import { commitShape, diffEntries } from "../shapes-git.ts";
 import type { SimIssue, SimPull, SimRepo } from "../state.ts";
+import { insertIssue } from "./issues.ts";
 
 export function register(router: Router): void {
   router.post("/repos/{owner}/{repo}/pulls", createPull);
@@ -101,7 +102,9 @@ async function createPull(req: SimRequest, sim: SimContext): Promise<SimResponse
     ]);
   }
   const issue =
-    fromIssue === undefined ? newIssue(sim, repo, login, title ?? "") : convertIssue(repo, fromIssue);
+    fromIssue === undefined
+      ? insertIssue(sim, repo, { title: title ?? "", body: null, user: login })
+      : convertIssue(repo, fromIssue);
   const bodyText = optionalString(body, "body");
   if (bodyText !== undefined) issue.body = bodyText;
   const pull: SimPull = {
@@ -133,36 +136,6 @@ async function createPull(req: SimRequest, sim: SimContext): Promise<SimResponse
   return ok(await pullShape(sim, repo, pull), 201, {
     location: `${sim.baseUrl}/repos/${repo.owner}/${repo.name}/pulls/${pull.number}`,
   });
-}
-
-function newIssue(sim: SimContext, repo: SimRepo, login: string, title: string): SimIssue {
-  const now = isoNow();
-  const issue: SimIssue = {
-    id: sim.state.nextId(),
-    number: repo.nextNumber,
-    title,
-    body: null,
-    state: "open",
-    state_reason: null,
-    user: login,
-    labels: [],
-    assignees: [],
-    milestone: null,
-    locked: false,
-    comments: 0,
-    created_at: now,
-    updated_at: now,
-    closed_at: null,
-    closed_by: null,
-    blocked_by: [],
-    blocking: [],
-    sub_issues: [],
-    parent: null,
-  };
-  repo.nextNumber += 1;
-  repo.issues.set(issue.number, issue);
-  repo.issueIdToNumber.set(issue.id, issue.number);
-  return issue;
 }
 
 /** GitHub's `issue` parameter: an open issue becomes the PR, keeping its number and title. */
