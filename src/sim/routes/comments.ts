@@ -2,6 +2,7 @@
 // issue's `comments` count follows. Comments are indexed per issue so a thread lists in O(k).
 import type { Principal } from "../auth.ts";
 import type { SimContext } from "../context.ts";
+import { RepoGroupIndex } from "../group-index.ts";
 import {
   bodyObject,
   HttpError,
@@ -38,59 +39,26 @@ export function register(router: Router): void {
   router.post("/repos/{owner}/{repo}/issues/{issue_number}/comments", createComment);
 }
 
-// ---- Per-issue index ---------------------------------------------------------------------------
-
-interface CommentIndex {
-  /** `repo.comments.size` when the index was last in step; a mismatch means rebuild. */
-  size: number;
-  byIssue: Map<number, number[]>;
-}
-
-const indexes = new WeakMap<SimRepo, CommentIndex>();
-
-function indexOf(repo: SimRepo): CommentIndex {
-  let index = indexes.get(repo);
-  if (!index || index.size !== repo.comments.size) {
-    index = { size: repo.comments.size, byIssue: new Map() };
-    for (const comment of repo.comments.values()) {
-      const ids = index.byIssue.get(comment.issue_number) ?? [];
-      ids.push(comment.id);
-      index.byIssue.set(comment.issue_number, ids);
-    }
-    indexes.set(repo, index);
-  }
-  return index;
-}
+const byIssue = new RepoGroupIndex<SimComment>({
+  records: (repo) => repo.comments,
+  keyOf: (comment) => String(comment.issue_number),
+});
 
 /** The issue's comments, oldest first. */
 export function commentsOf(repo: SimRepo, issueNumber: number): SimComment[] {
-  const ids = indexOf(repo).byIssue.get(issueNumber) ?? [];
-  return ids.flatMap((id) => repo.comments.get(id) ?? []);
+  return byIssue.list(repo, String(issueNumber));
 }
 
 /** Records a comment and counts it on its issue. */
 export function addComment(repo: SimRepo, issue: SimIssue, comment: SimComment): void {
-  const index = indexOf(repo);
-  repo.comments.set(comment.id, comment);
-  const ids = index.byIssue.get(issue.number) ?? [];
-  ids.push(comment.id);
-  index.byIssue.set(issue.number, ids);
-  index.size = repo.comments.size;
+  byIssue.add(repo, comment);
   issue.comments += 1;
   issue.updated_at = comment.created_at;
 }
 
 /** Removes a comment (and its reactions) and uncounts it. */
 export function removeComment(repo: SimRepo, comment: SimComment): void {
-  const index = indexOf(repo);
-  repo.comments.delete(comment.id);
-  const ids = index.byIssue.get(comment.issue_number);
-  if (ids)
-    index.byIssue.set(
-      comment.issue_number,
-      ids.filter((id) => id !== comment.id),
-    );
-  index.size = repo.comments.size;
+  byIssue.remove(repo, comment);
   deleteReactionsOf(repo, { kind: "comment", id: comment.id });
   const issue = repo.issues.get(comment.issue_number);
   if (issue) issue.comments = Math.max(0, issue.comments - 1);

@@ -2,6 +2,7 @@
 // existing reaction with 200 (a new one is 201), as GitHub does. GitHub sends no webhook here.
 import type { Principal } from "../auth.ts";
 import type { SimContext } from "../context.ts";
+import { RepoGroupIndex } from "../group-index.ts";
 import {
   bodyObject,
   HttpError,
@@ -30,52 +31,22 @@ export function register(router: Router): void {
 
 type Subject = SimReaction["subject"];
 
-// ---- Per-subject index -------------------------------------------------------------------------
-
-interface ReactionIndex {
-  /** `repo.reactions.size` when last in step; a mismatch means rebuild. */
-  size: number;
-  bySubject: Map<string, number[]>;
-}
-
-const indexes = new WeakMap<SimRepo, ReactionIndex>();
-
-function indexOf(repo: SimRepo): ReactionIndex {
-  let index = indexes.get(repo);
-  if (!index || index.size !== repo.reactions.size) {
-    index = { size: repo.reactions.size, bySubject: new Map() };
-    for (const reaction of repo.reactions.values()) {
-      const key = reactionSubjectKey(reaction.subject);
-      index.bySubject.set(key, [...(index.bySubject.get(key) ?? []), reaction.id]);
-    }
-    indexes.set(repo, index);
-  }
-  return index;
-}
+const bySubject = new RepoGroupIndex<SimReaction>({
+  records: (repo) => repo.reactions,
+  keyOf: (reaction) => reactionSubjectKey(reaction.subject),
+});
 
 /** Reactions on an issue or comment, oldest first. */
 export function reactionsOf(repo: SimRepo, subject: Subject): SimReaction[] {
-  const ids = indexOf(repo).bySubject.get(reactionSubjectKey(subject)) ?? [];
-  return ids.flatMap((id) => repo.reactions.get(id) ?? []);
+  return bySubject.list(repo, reactionSubjectKey(subject));
 }
 
 function addReaction(repo: SimRepo, reaction: SimReaction): void {
-  const index = indexOf(repo);
-  const key = reactionSubjectKey(reaction.subject);
-  repo.reactions.set(reaction.id, reaction);
-  index.bySubject.set(key, [...(index.bySubject.get(key) ?? []), reaction.id]);
-  index.size = repo.reactions.size;
+  bySubject.add(repo, reaction);
 }
 
 function removeReaction(repo: SimRepo, reaction: SimReaction): void {
-  const index = indexOf(repo);
-  const key = reactionSubjectKey(reaction.subject);
-  repo.reactions.delete(reaction.id);
-  index.bySubject.set(
-    key,
-    (index.bySubject.get(key) ?? []).filter((id) => id !== reaction.id),
-  );
-  index.size = repo.reactions.size;
+  bySubject.remove(repo, reaction);
 }
 
 /** Drops every reaction on a subject (its comment was deleted). */
