@@ -148,7 +148,15 @@ export function formatCompactJson(value: unknown, indent = "", width = 110): str
   return `{\n${lines.join(",\n")}\n${indent}}`;
 }
 
-async function main(): Promise<void> {
+/** The trimmed description's path in the repository. */
+export const TRIMMED_PATH = new URL("../src/sim/openapi/github.trimmed.json", import.meta.url);
+
+/**
+ * The text `npm run openapi:trim` writes: the installed `@octokit/openapi` description trimmed to
+ * the routes the sim registers. A test compares it with the committed file, so a route added
+ * without regenerating (or a bumped `@octokit/openapi`) fails before anything is checked with it.
+ */
+export async function renderTrimmedDescription(): Promise<TrimResult & { text: string; routes: number }> {
   // Loaded here, not at the top, so tests can use trimDescription without every route module.
   const { createRouter } = await import("../src/sim/routes/index.ts");
   const require = createRequire(import.meta.url);
@@ -156,14 +164,18 @@ async function main(): Promise<void> {
   const version = (require("@octokit/openapi/package.json") as { version: string }).version;
   const full = JSON.parse(readFileSync(source, "utf8")) as OpenApiDocument;
   const routes = createRouter().list();
-  const { document, missing, operations } = trimDescription(full, routes);
-  (document.info as Record<string, unknown>)["x-source"] = `@octokit/openapi ${version}, api.github.com.json`;
-  const target = new URL("../src/sim/openapi/github.trimmed.json", import.meta.url);
-  const text = `${formatCompactJson(document)}\n`;
-  writeFileSync(target, text);
+  const result = trimDescription(full, routes);
+  (result.document.info as Record<string, unknown>)["x-source"] =
+    `@octokit/openapi ${version}, api.github.com.json`;
+  return { ...result, text: `${formatCompactJson(result.document)}\n`, routes: routes.length };
+}
+
+async function main(): Promise<void> {
+  const { document, missing, operations, text, routes } = await renderTrimmedDescription();
+  writeFileSync(TRIMMED_PATH, text);
   const schemas = Object.keys(document.components?.schemas ?? {}).length;
   console.log(
-    `Wrote src/sim/openapi/github.trimmed.json: ${operations} operations for ${routes.length} routes, ` +
+    `Wrote src/sim/openapi/github.trimmed.json: ${operations} operations for ${routes} routes, ` +
       `${schemas} schemas, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB.`,
   );
   if (missing.length > 0) {

@@ -169,7 +169,8 @@ export function workflowsOn(repo: SimRepo, event: string, action: string | undef
 
 /**
  * Starts the workflows a webhook event triggers (called for events that may start workflows).
- * Push runs check out the pushed commit; others the default branch's tip, as on GitHub.
+ * Push runs check out the pushed commit, merge group runs the group's commit; others the default
+ * branch's tip, as on GitHub.
  */
 export function triggerWorkflows(
   sim: SimContext,
@@ -212,6 +213,11 @@ async function eventTarget(
     const ref = String(payload.ref ?? "");
     const after = String(payload.after ?? ZERO);
     return after === ZERO ? undefined : { ref, sha: after };
+  }
+  // A merge queue's group: the workflow checks out the group's commit on its branch.
+  const group = payload.merge_group as { head_sha?: string; head_ref?: string } | undefined;
+  if (event === "merge_group" && group?.head_sha && group.head_ref) {
+    return { ref: group.head_ref, sha: group.head_sha };
   }
   const pull = payload.pull_request as { number?: number; head?: { sha?: string } } | undefined;
   if (event.startsWith("pull_request") && pull?.head?.sha) {

@@ -1,4 +1,5 @@
-// The repo's CI: on a push to a matching branch, or a PR opened or synchronized, run the
+// The repo's CI: on a push to a matching branch, a PR opened or synchronized, or (with
+// `mergeGroups`) a merge queue's group asking for checks, run the
 // configured command in a throwaway checkout of the commit and report a check run by GitHub
 // Actions (queued → in_progress → completed with the log's tail). Runs are tracked, so
 // `sim.idle()` waits for them.
@@ -24,7 +25,7 @@ export interface CiTrigger {
   sha: string;
   /** The ref the run reports as `GITHUB_REF`, e.g. `refs/heads/gastown/staging`. */
   ref: string;
-  event: "push" | "pull_request";
+  event: "push" | "pull_request" | "merge_group";
   /** For `pull_request` runs: the PR's head and base branch names. */
   pull?: { number: number; headRef: string; baseRef: string };
   /** Run even though CI already ran on this commit (a re-request). */

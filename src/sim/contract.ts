@@ -27,7 +27,7 @@ export type { ContractValidator } from "./server.ts";
 
 /** One exchange (or event) the sim got wrong, with enough to find and fix it. */
 export interface ContractViolation {
-  kind: "unknown-operation" | "request" | "status" | "response" | "pagination" | "webhook";
+  kind: "unknown-operation" | "request" | "status" | "response" | "pagination" | "webhook" | "graphql";
   /** `POST /repos/{owner}/{repo}/issues → 201`, or `webhook issues.opened`. */
   exchange: string;
   method?: string;

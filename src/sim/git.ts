@@ -126,7 +126,10 @@ export async function commitFiles(args: {
     for (const [path, content] of Object.entries(args.files)) {
       if (content === null) {
         // `--force-remove` wants a work tree; a mode-0 index-info line removes the entry without one.
-        await git(args.gitDir, ["update-index", "-z", "--index-info"], { env, input: `0 ${ZERO}\t${path}\0` });
+        await git(args.gitDir, ["update-index", "-z", "--index-info"], {
+          env,
+          input: `0 ${ZERO}\t${path}\0`,
+        });
         continue;
       }
       const blob = await text(args.gitDir, ["hash-object", "-w", "--stdin"], { input: content });
@@ -533,8 +536,19 @@ export async function logCommits(args: {
   const commits: LoggedCommit[] = [];
   for (const record of raw.split("\x1e")) {
     if (!record.trim()) continue;
-    const [sha = "", tree = "", parents = "", an = "", ae = "", ad = "", cn = "", ce = "", cd = "", body = "", rest = ""] =
-      record.split("\x1f");
+    const [
+      sha = "",
+      tree = "",
+      parents = "",
+      an = "",
+      ae = "",
+      ad = "",
+      cn = "",
+      ce = "",
+      cd = "",
+      body = "",
+      rest = "",
+    ] = record.split("\x1f");
     const commit: LoggedCommit = {
       sha,
       tree,

@@ -16,7 +16,16 @@ import type { EmitOptions, RefUpdate, SimContext } from "./context.ts";
 import { applyRefUpdate } from "./effects.ts";
 import { initBareRepo } from "./git.ts";
 import { isoNow } from "./http.ts";
+import {
+  enableMergeQueue,
+  type MergeQueueOptions,
+  observeEvent,
+  observeRefUpdate,
+  type SimMergeQueue,
+} from "./merge-queue.ts";
+import type { RateLimitOptions } from "./rate-limit.ts";
 import { createRouter } from "./routes/index.ts";
+import { type RulesetSpec, type SimRuleset, setRulesets } from "./rulesets.ts";
 import { type ContractValidator, createSimServer, listen } from "./server.ts";
 import {
   type Permission,
@@ -31,6 +40,9 @@ import {
 import { createHook, emitEvent, redeliver } from "./webhooks.ts";
 
 export type { WorkflowSpec } from "./actions-triggers.ts";
+export type { RateLimitOptions, RateLimits } from "./rate-limit.ts";
+export type { MergeQueueOptions, SimMergeQueue } from "./merge-queue.ts";
+export type { RulesetSpec, SimRuleset } from "./rulesets.ts";
 export type { ContractValidator } from "./server.ts";
 export type { SimDelivery, SimWorkflow, SimWorkflowRun } from "./state.ts";
 export type { Permission, SimCiConfig, SimRepo, SimState, SimToken } from "./state.ts";
@@ -42,6 +54,11 @@ export interface SimOptions {
   validator?: ContractValidator;
   /** Name of the GitHub App whose installation tokens act as `<slug>[bot]`. */
   appSlug?: string;
+  /**
+   * GitHub's primary rate limit. Counted per caller and reported in `x-ratelimit-*` headers
+   * always; refused past the limit (403) only with `enforce`, so long runs never stall on it.
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface CreateRepoOptions {
@@ -84,6 +101,19 @@ export interface Sim {
     options?: { upToDate?: boolean; approvals?: number },
   ): void;
   /**
+   * Turns on GitHub's native merge queue for a branch (default: the default branch): PRs join by
+   * GraphQL `enqueuePullRequest`, each gets a merge group on `gh-readonly-queue/…` tested for
+   * `checks`, and the base fast-forwards to the front group once they pass. Calling it again
+   * reconfigures the queue. CI runs on groups only with `setCi(…, { mergeGroups: true })`.
+   */
+  enableMergeQueue(repo: SimRepo, options: MergeQueueOptions): SimMergeQueue;
+  /**
+   * Replaces the repo's rulesets (what `GET /repos/{o}/{r}/rules/branches/{b}` reports, with a
+   * `merge_queue` rule for every queue): their required checks must pass on a PR's head before
+   * it may join a merge queue.
+   */
+  setRulesets(repo: SimRepo, rulesets: RulesetSpec[]): SimRuleset[];
+  /**
    * The GitHub App's own webhook: receives every repo's events (repos created later too), as
    * an app's webhook URL does. `events` defaults to every event.
    */
@@ -120,9 +150,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     get baseUrl() {
       return baseUrl;
     },
-    emit: (repo: SimRepo, event: string, payload: Record<string, unknown>, emitOptions?: EmitOptions) =>
-      emitEvent(context, repo, event, payload, emitOptions),
-    refUpdated: (update: RefUpdate) => applyRefUpdate(context, update),
+    emit: (repo: SimRepo, event: string, payload: Record<string, unknown>, emitOptions?: EmitOptions) => {
+      emitEvent(context, repo, event, payload, emitOptions);
+      observeEvent(context, repo, event, payload);
+    },
+    refUpdated: (update: RefUpdate) =>
+      applyRefUpdate(context, update).finally(() => observeRefUpdate(context, update)),
     track(work) {
       const tracked = work.catch(() => undefined).finally(() => pending.delete(tracked));
       pending.add(tracked);
@@ -134,7 +167,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   };
 
   const router = createRouter();
-  const server: Server = createSimServer({ router, context: () => context, validator: options.validator });
+  const server: Server = createSimServer({
+    router,
+    context: () => context,
+    validator: options.validator,
+    rateLimit: options.rateLimit,
+  });
   const port = await listen(server, options.port ?? 0);
   baseUrl = `http://127.0.0.1:${port}`;
 
@@ -224,6 +262,8 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       if (protection.upToDate !== undefined) repo.requireUpToDate = protection.upToDate;
       if (protection.approvals !== undefined) repo.requiredApprovals = protection.approvals;
     },
+    enableMergeQueue: (repo, queueOptions) => enableMergeQueue(context, repo, queueOptions),
+    setRulesets: (repo, rulesets) => setRulesets(state, repo, rulesets),
     addAppHook(hook) {
       return createHook(state, state.appHooks, { ...hook, scope: "app" });
     },

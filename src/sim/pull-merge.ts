@@ -15,6 +15,7 @@ import {
   updateRef,
 } from "./git.ts";
 import { HttpError } from "./http.ts";
+import { mergeQueueOf } from "./merge-queue.ts";
 import {
   closePullRecord,
   emitPullEvent,
@@ -67,6 +68,9 @@ async function mergeLocked(request: MergeRequest): Promise<string> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     if (!isOpen(repo, pull) || pull.merged) throw new HttpError(405, "Pull Request is not mergeable");
     if (pull.draft) throw new HttpError(405, "Pull Request is still a draft");
+    // A branch with a merge queue takes changes only through it (GraphQL `enqueuePullRequest`).
+    if (mergeQueueOf(repo, pull.base_ref))
+      throw new HttpError(405, "Changes must be made through the merge queue");
     if (request.sha !== undefined && request.sha !== pull.head_sha) {
       throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
     }

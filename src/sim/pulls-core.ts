@@ -167,7 +167,9 @@ export function pullSimpleShape(sim: SimContext, repo: SimRepo, pull: SimPull): 
   const owner = userByLogin(state, baseUrl, repo.owner);
   const labels = issue.labels.flatMap((id) => {
     const label = [...repo.labels.values()].find((l) => l.id === id);
-    return label ? [labelShape(baseUrl, repo, label)] : [];
+    // GitHub's description of pull-request-simple types a label's description as a string (a
+    // label made without one reads as null elsewhere), so a PR listing answers "" for it.
+    return label ? [{ ...labelShape(baseUrl, repo, label), description: label.description ?? "" }] : [];
   });
   const milestone = issue.milestone === null ? undefined : repo.milestones.get(issue.milestone);
   const assignees = issue.assignees.map((login) => userByLogin(state, baseUrl, login));

@@ -3,10 +3,19 @@
 // GitHub's OpenAPI description, and answered with rate-limit headers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { authenticate } from "./auth.ts";
+import { ANONYMOUS, authenticate } from "./auth.ts";
 import type { SimContext } from "./context.ts";
 import { handleGit, isGitPath } from "./git-http.ts";
+import { type GraphqlExchange, isGraphqlPath, serveGraphql } from "./graphql/endpoint.ts";
 import { HttpError, readBody, type SimRequest, type SimResponse, send } from "./http.ts";
+import {
+  RATE_LIMIT_DOCS,
+  RateLimitError,
+  type RateLimitOptions,
+  RateLimiter,
+  type RateStanding,
+  rateHeaders,
+} from "./rate-limit.ts";
 import type { Router } from "./router.ts";
 
 /** Checks each exchange against GitHub's description; throws or records on a mismatch. */
@@ -14,6 +23,8 @@ export interface ContractValidator {
   check(exchange: { method: string; template: string; request: SimRequest; response: SimResponse }): void;
   /** Reports requests the description has no operation for. */
   unknownOperation(method: string, template: string): void;
+  /** Checks a GraphQL document (and its variables) against GitHub's GraphQL schema. */
+  graphql?(exchange: GraphqlExchange): void;
 }
 
 export interface ServerOptions {
@@ -21,13 +32,12 @@ export interface ServerOptions {
   /** Filled in once listening (the base URL needs the port). */
   context: () => SimContext;
   validator?: ContractValidator | undefined;
+  /** GitHub's primary rate limit: per-caller counts in the headers, enforced on request. */
+  rateLimit?: RateLimitOptions | undefined;
 }
 
-const RATE_LIMIT = 5000;
-
 export function createSimServer(options: ServerOptions): Server {
-  let used = 0;
-  const resetAt = Math.floor(Date.now() / 1000) + 3600;
+  const limiter = new RateLimiter(options.rateLimit);
   return createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, { status: 500, body: { message: String(error) } });
@@ -44,22 +54,19 @@ export function createSimServer(options: ServerOptions): Server {
     }
     const method = (req.method ?? "GET").toUpperCase();
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "").replace(/\/+$/, "") || "/";
-    const rate = (): Record<string, string> => ({
-      "x-ratelimit-limit": String(RATE_LIMIT),
-      "x-ratelimit-remaining": String(Math.max(0, RATE_LIMIT - used)),
-      "x-ratelimit-used": String(used),
-      "x-ratelimit-reset": String(resetAt),
-      "x-ratelimit-resource": "core",
-      "x-github-api-version-selected": "2022-11-28",
-      "x-github-request-id": `SIM:${sim.state.nextId()}`,
-    });
+    if (isGraphqlPath(path)) {
+      await serveGraphql({ sim, req, res, method, validator: options.validator });
+      return;
+    }
     let response: SimResponse;
     const match = options.router.match(method, path);
     const raw = await readBody(req);
     let request: SimRequest | undefined;
+    // A request with bad credentials is reported against the anonymous limit, uncounted.
+    let standing: RateStanding | undefined;
     try {
       const principal = authenticate(sim.state, req.headers.authorization);
-      used += 1;
+      standing = limiter.take(principal);
       if (!match) throw new HttpError(404, "Not Found");
       let body: unknown;
       if (raw.length > 0) {
@@ -83,6 +90,7 @@ export function createSimServer(options: ServerOptions): Server {
       sim.state.requestCounts.set(key, (sim.state.requestCounts.get(key) ?? 0) + 1);
       response = await match.handler(request, sim);
     } catch (error) {
+      if (error instanceof RateLimitError) standing = error.standing;
       response = errorResponse(error);
     }
     if (options.validator && match && request) {
@@ -90,7 +98,12 @@ export function createSimServer(options: ServerOptions): Server {
     } else if (options.validator && !match) {
       options.validator.unknownOperation(method, path);
     }
-    send(res, { ...response, headers: { ...rate(), ...response.headers } });
+    const headers = {
+      ...rateHeaders(standing ?? limiter.peek(ANONYMOUS)),
+      "x-github-api-version-selected": "2022-11-28",
+      "x-github-request-id": `SIM:${sim.state.nextId()}`,
+    };
+    send(res, { ...response, headers: { ...headers, ...response.headers } });
   }
 }
 
@@ -98,7 +111,7 @@ export function errorResponse(error: unknown): SimResponse {
   if (error instanceof HttpError) {
     const body: Record<string, unknown> = {
       message: error.message,
-      documentation_url: "https://docs.github.com/rest",
+      documentation_url: error instanceof RateLimitError ? RATE_LIMIT_DOCS : "https://docs.github.com/rest",
       status: String(error.status),
     };
     if (error.errors) body.errors = error.errors;

@@ -312,6 +312,11 @@ export interface SimCiConfig {
   pullRequests?: boolean;
   /** A run still going after this long is killed and concludes `timed_out` (default 10 minutes). */
   timeoutMs?: number;
+  /**
+   * Whether merge groups run CI on their commit (`merge_group.checks_requested`), as a workflow
+   * with `on: merge_group` does; without it a merge queue waits forever for its checks.
+   */
+  mergeGroups?: boolean;
 }
 
 export interface SimHook {

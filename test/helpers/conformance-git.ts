@@ -116,6 +116,18 @@ export const gitScenarios: Scenario[] = [
     },
   },
   {
+    name: "rules: lists the rules for a branch (a ruleset's required checks, its merge queue)",
+    needs: [`GET ${R}/rules/branches/{branch}`],
+    async run(t) {
+      // A branch of its own, so main keeps taking REST merges in the other scenarios.
+      t.sim.setRulesets(t.record, [{ name: "queued", branches: ["queued"], requiredChecks: ["ci/test"] }]);
+      t.sim.enableMergeQueue(t.record, { branch: "queued", checks: ["ci/test"] });
+      const { data } = await t.app.rest.repos.getBranchRules({ ...p, branch: "queued", per_page: 100 });
+      expect(data.map((rule) => rule.type)).toEqual(["required_status_checks", "merge_queue"]);
+      await t.app.rest.repos.getBranchRules({ ...p, branch: "main" });
+    },
+  },
+  {
     name: "merges: merges one branch into another",
     needs: [`POST ${R}/merges`, `POST ${R}/git/refs`, `PUT ${R}/contents/{path}`],
     async run(t) {

@@ -1,5 +1,6 @@
 // Starts a loopback GitHub for a test, with the contract wired in: every request and response is
-// checked against GitHub's OpenAPI description (src/sim/contract.ts) and every emitted webhook
+// checked against GitHub's OpenAPI description (src/sim/contract.ts), every GraphQL document
+// against GitHub's GraphQL schema (src/sim/contract-graphql.ts) and every emitted webhook
 // payload against the published webhook schemas (src/sim/webhook-contract.ts). `stop()` throws,
 // failing the test, when anything broke the contract, so every test proves the sim's fidelity.
 import { expect } from "vitest";
@@ -10,6 +11,7 @@ import {
   createContractValidator,
   loadGithubDescription,
 } from "../../src/sim/contract.ts";
+import { checkGraphqlExchange } from "../../src/sim/contract-graphql.ts";
 import type { SchemaFinding } from "../../src/sim/contract-schema.ts";
 import { type Sim, type SimOptions, startSim } from "../../src/sim/index.ts";
 import { validateWebhookPayload, webhookDefinition } from "../../src/sim/webhook-contract.ts";
@@ -57,6 +59,11 @@ export async function startTestSim(options: SimOptions = {}): Promise<TestSim> {
       rest.unknownOperation(method, path);
       note(rest.violations().slice(before));
       own?.unknownOperation(method, path);
+    },
+    graphql(exchange) {
+      // Every GraphQL document is checked against GitHub's own schema, not the sim's subset.
+      note(checkGraphqlExchange(exchange));
+      own?.graphql?.(exchange);
     },
   };
   const sim = await startSim({ ...options, validator });

@@ -145,6 +145,37 @@ describe("issue comments on the loopback GitHub", () => {
     expect(since.data).toEqual([]);
   });
 
+  it("filters by since on the last update, per issue and repo-wide, and sorts repo-wide by update", async () => {
+    const { data: issue } = await fx.dev.rest.issues.create({ ...at, title: "Dated thread" });
+    const ids: number[] = [];
+    for (const body of ["old", "middle", "new"]) {
+      ids.push((await fx.dev.rest.issues.createComment({ ...at, issue_number: issue.number, body })).data.id);
+    }
+    // Seconds are GitHub's resolution, so the test dates the records itself rather than wait.
+    const stamp = (id: number | undefined, iso: string): void => {
+      const comment = fx.repo.comments.get(id ?? 0);
+      if (!comment) throw new Error(`no comment ${id}`);
+      comment.updated_at = iso;
+    };
+    const [old, middle, latest] = ids;
+    stamp(old, "2031-01-01T00:00:00Z");
+    stamp(middle, "2031-01-03T00:00:00Z");
+    stamp(latest, "2031-01-02T00:00:00Z");
+    const forIssue = await fx.dev.rest.issues.listComments({
+      ...at,
+      issue_number: issue.number,
+      since: "2031-01-02T00:00:00Z",
+    });
+    expect(forIssue.data.map((c) => c.body)).toEqual(["middle", "new"]);
+    const repoWide = await fx.dev.rest.issues.listCommentsForRepo({
+      ...at,
+      sort: "updated",
+      direction: "desc",
+      since: "2031-01-01T00:00:00Z",
+    });
+    expect(repoWide.data.map((c) => c.id)).toEqual([middle, latest, old]);
+  });
+
   it("refuses an installation token that carries only read (403)", async () => {
     const denied = await statusOf(
       fx.appRead.rest.issues.createComment({ ...at, issue_number: issueNumber, body: "no" }),

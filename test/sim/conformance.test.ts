@@ -2,6 +2,7 @@
 // one of GitHub's operations, and a representative exchange per resource group, made with the
 // real Octokit, passes the contract (request, status, body, pagination, emitted events). The last
 // test proves every served operation was exercised here, so a new route needs a scenario.
+import { readFileSync } from "node:fs";
 import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import {
   templateShape,
 } from "../../src/sim/contract.ts";
 import { createRouter } from "../../src/sim/routes/index.ts";
+import { renderTrimmedDescription, TRIMMED_PATH } from "../../scripts/openapi-trim.ts";
 import { gitScenarios } from "../helpers/conformance-git.ts";
 import { issueScenarios } from "../helpers/conformance-issues.ts";
 import { owner, quiet, type RunningTown, startTown } from "../helpers/conformance-town.ts";
@@ -45,6 +47,15 @@ describe("the routes the sim serves", () => {
         .filter((route) => !serves(route)),
     );
     expect(stale, "run `npm run openapi:trim` to drop operations the sim no longer serves").toEqual([]);
+  });
+
+  it("match the committed description, as the script regenerates it from @octokit/openapi", async () => {
+    const { text, missing } = await renderTrimmedDescription();
+    expect(missing, "the sim serves routes GitHub's description lacks").toEqual([]);
+    expect(
+      text === readFileSync(TRIMMED_PATH, "utf8"),
+      "src/sim/openapi/github.trimmed.json is out of date: run `npm run openapi:trim`",
+    ).toBe(true);
   });
 });
 

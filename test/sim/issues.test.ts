@@ -422,6 +422,30 @@ describe("listing issues on the loopback GitHub", () => {
     expect((await list({ since: "2000-01-01T00:00:00Z" })).length).toBe(5);
   });
 
+  it("sorts by the last update and filters by since on it", async () => {
+    // Seconds are GitHub's resolution, so the test dates the records itself rather than wait.
+    const stamp = (number: number | undefined, iso: string): void => {
+      const issue = fx.repo.issues.get(number ?? 0);
+      if (!issue) throw new Error(`no issue ${number}`);
+      issue.updated_at = iso;
+    };
+    stamp(n.bug, "2031-01-03T00:00:00Z");
+    stamp(n.byAdmin, "2031-01-02T00:00:00Z");
+    stamp(n.mention, "2031-01-01T00:00:00Z");
+    expect(await list({ since: "2031-01-02T00:00:00Z" })).toEqual([n.byAdmin, n.bug]);
+    expect(await list({ since: "2031-01-01T00:00:00Z", sort: "updated" })).toEqual([
+      n.bug,
+      n.byAdmin,
+      n.mention,
+    ]);
+    expect(await list({ since: "2031-01-01T00:00:00Z", sort: "updated", direction: "asc" })).toEqual([
+      n.mention,
+      n.byAdmin,
+      n.bug,
+    ]);
+    expect((await list({ sort: "updated" })).slice(0, 3)).toEqual([n.bug, n.byAdmin, n.mention]);
+  });
+
   it("refuses an unknown state or sort with 422", async () => {
     // Typed Octokit would not let these through; the sim must still refuse them.
     const route: string = "GET /repos/{owner}/{repo}/issues";

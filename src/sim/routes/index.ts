@@ -19,6 +19,7 @@ import * as pulls from "./pulls.ts";
 import * as reactions from "./reactions.ts";
 import * as repos from "./repos.ts";
 import * as reviews from "./reviews.ts";
+import * as rules from "./rules.ts";
 import * as statuses from "./statuses.ts";
 import * as subIssues from "./sub-issues.ts";
 
@@ -37,6 +38,7 @@ export function createRouter(): Router {
     gitRefs,
     gitData,
     branches,
+    rules,
     compare,
     merges,
     contents,
