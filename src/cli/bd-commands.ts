@@ -2,12 +2,14 @@
 // action parses its arguments (usage errors before any request), resolves the context, calls
 // one use case and prints its result: compact lines for people, `--json` for programs.
 import type { Command } from "commander";
-import type { CloseState } from "../model/bead.ts";
+import type { Bead, CloseState } from "../model/bead.ts";
+import type { BeadRef } from "../model/bead-ref.ts";
 import {
   type BeadQuery,
   closeBead,
   createBead,
   queryBeads,
+  readBead,
   reopenBead,
   showBead,
   updateBead,
@@ -22,7 +24,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { registerDepCommands, registerLabelCommands, registerReadyCommands } from "./bd-graph.ts";
-import { localBeads, targetBead } from "./context.ts";
+import { type CliContext, localBeads, type TargetBead, targetBead } from "./context.ts";
 import { beadLine, beadList, beadRef, showLines } from "./format-beads.ts";
 import { registerMolCommands } from "./commands/mol.ts";
 import type { Runtime } from "./runtime.ts";
@@ -175,6 +177,19 @@ function registerUpdate(bd: Command, rt: Runtime): void {
     });
 }
 
+/**
+ * Every named bead, read before any is changed: a typo in the third id of `bd close 1 2 x` fails
+ * with nothing closed, rather than half-way through.
+ */
+async function readTargets(
+  context: CliContext,
+  refs: readonly BeadRef[],
+): Promise<Array<TargetBead & { bead: Bead }>> {
+  const targets = refs.map((ref) => targetBead(context, ref));
+  const beads = await Promise.all(targets.map((target) => readBead(target.town, target.number)));
+  return targets.map((target, i) => ({ ...target, bead: beads[i] as Bead }));
+}
+
 function registerCloseReopen(bd: Command, rt: Runtime): void {
   bd.command("close")
     .description("close beads (done, or burned with --not-planned)")
@@ -192,14 +207,14 @@ function registerCloseReopen(bd: Command, rt: Runtime): void {
         : options.duplicate
           ? "duplicate"
           : "completed";
-      const refs = rt.refs(ids);
       const context = await rt.context(command);
+      const targets = await readTargets(context, rt.refs(ids));
       const results = [];
-      for (const ref of refs) {
-        const target = targetBead(context, ref);
+      for (const { town, number, bead } of targets) {
         results.push(
-          await closeBead(target.town, {
-            number: target.number,
+          await closeBead(town, {
+            number,
+            bead,
             as,
             ...(options.reason === undefined ? {} : { reason: options.reason }),
           }),
@@ -217,13 +232,10 @@ function registerCloseReopen(bd: Command, rt: Runtime): void {
     .argument("<beads...>", "the beads")
     .option("--json", "print the results as JSON")
     .action(async (ids: string[], options: JsonOption, command: Command) => {
-      const refs = rt.refs(ids);
       const context = await rt.context(command);
+      const targets = await readTargets(context, rt.refs(ids));
       const results = [];
-      for (const ref of refs) {
-        const target = targetBead(context, ref);
-        results.push(await reopenBead(target.town, { number: target.number }));
-      }
+      for (const { town, number, bead } of targets) results.push(await reopenBead(town, { number, bead }));
       if (options.json) return rt.printJson(results);
       for (const result of results) {
         rt.print(

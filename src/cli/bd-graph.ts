@@ -72,17 +72,33 @@ export function registerDepCommands(bd: Command, rt: Runtime): void {
     .command("add")
     .description("record that <blocked> is blocked by <blocker> (refuses a cycle)")
     .argument("<blocked>", "the bead that waits")
-    .argument("<blocker>", "the bead it waits for")
+    .argument("[blocker]", "the bead it waits for (or --blocked-by)")
+    .option("--blocked-by <blocker>", "the bead it waits for")
     .option("--json", "print the result as JSON")
-    .action(async (a: string, b: string, options: JsonOption, command: Command) => {
-      const refs = rt.refs([a, b]);
-      const context = await rt.context(command);
-      const [blocked, blocker] = localBeads(context, refs) as [number, number];
-      const result = await addDependency(context.town, { blocked, blocker });
-      if (options.json) return rt.printJson(result);
-      const verb = result.added ? "Now" : "Already";
-      rt.print(`${verb}: #${blocked} is blocked by ${beadRef(result.blocker, rt.style)}`);
-    });
+    .action(
+      async (
+        a: string,
+        b: string | undefined,
+        options: JsonOption & { blockedBy?: string },
+        command: Command,
+      ) => {
+        if ((b === undefined) === (options.blockedBy === undefined)) {
+          throw new UsageError(
+            b === undefined
+              ? "Which bead does it wait for?"
+              : "Give the blocker once: as an argument or with --blocked-by.",
+            "bd dep add <blocked> <blocker>, or bd dep add <blocked> --blocked-by <blocker>.",
+          );
+        }
+        const refs = rt.refs([a, (b ?? options.blockedBy) as string]);
+        const context = await rt.context(command);
+        const [blocked, blocker] = localBeads(context, refs) as [number, number];
+        const result = await addDependency(context.town, { blocked, blocker });
+        if (options.json) return rt.printJson(result);
+        const verb = result.added ? "Now" : "Already";
+        rt.print(`${verb}: #${blocked} is blocked by ${beadRef(result.blocker, rt.style)}`);
+      },
+    );
   dep
     .command("remove")
     .alias("rm")

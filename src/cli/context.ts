@@ -15,8 +15,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export interface CliHost {
   env: Env;
   cwd: string;
-  /** `gh auth token`, or undefined when gh is missing or logged out. */
-  ghToken(): Promise<string | undefined>;
+  /**
+   * `gh auth token` (with `--hostname` for a GitHub other than github.com), or undefined when gh
+   * is missing or logged out of that host.
+   */
+  ghToken(hostname?: string): Promise<string | undefined>;
   /** The URL of the `origin` remote of `cwd`, or undefined. */
   gitRemote(cwd: string): Promise<string | undefined>;
   /** Builds the Octokit (tests turn retries and throttling off). */
@@ -95,12 +98,23 @@ async function resolveRepo(
   });
 }
 
-async function resolveToken(host: CliHost): Promise<Pick<CliContext, "token" | "tokenSource">> {
+/** The host `gh` knows a GitHub by: none for github.com, the API's host for Enterprise. */
+function ghHostname(apiUrl: string | undefined): string | undefined {
+  if (apiUrl === undefined) return undefined;
+  const host = new URL(apiUrl).host;
+  return host === "api.github.com" || host === "github.com" ? undefined : host;
+}
+
+async function resolveToken(
+  host: CliHost,
+  apiUrl: string | undefined,
+): Promise<Pick<CliContext, "token" | "tokenSource">> {
   for (const name of ["GITHUB_TOKEN", "GH_TOKEN"] as const) {
     const value = host.env[name]?.trim();
     if (value) return { token: value, tokenSource: name };
   }
-  const fromGh = (await host.ghToken())?.trim();
+  const hostname = ghHostname(apiUrl);
+  const fromGh = (await host.ghToken(hostname))?.trim();
   if (fromGh) return { token: fromGh, tokenSource: "gh auth token" };
   throw new GastownError("No GitHub token found.", {
     code: "unauthorized",
@@ -133,8 +147,8 @@ function isLoopback(url: string | undefined): boolean {
 /** Resolves repository, token and API and builds the town context. */
 export async function resolveContext(host: CliHost, options: GlobalOptions): Promise<CliContext> {
   const repo = await resolveRepo(host, options);
-  const token = await resolveToken(host);
   const apiUrl = resolveApiUrl(host, options);
+  const token = await resolveToken(host, apiUrl);
   const octokit = host.createClient
     ? host.createClient({ auth: token.token, baseUrl: apiUrl, log: host.log })
     : createOctokit({

@@ -8,6 +8,7 @@ import {
   closeConvoy,
   convoyStatus,
   createConvoy,
+  defaultConvoyOwner,
   listConvoysOf,
   strandedConvoys,
 } from "../town/convoys.ts";
@@ -37,9 +38,10 @@ function registerCreate(convoy: Command, rt: Runtime): void {
     .option("--from-epic <epic>", "track the epic's work descendants")
     .option(
       "--owner <who>",
-      "who is told when it lands: an address or @login (default GT_ADDRESS or overseer)",
+      "who is told when it lands: an address or @login (default GT_ADDRESS, else you as @login, else overseer)",
     )
     .option("--watcher <who>", "also told when it lands (repeatable)", collect)
+    .option("--notify <who>", "the same as --watcher (Gas Town's name for it)", collect)
     .option("--owned", "caller-managed: the town never closes it on its own")
     .option("--merge <strategy>", "batch, native or direct")
     .option("--base-branch <branch>", "the branch its work lands on")
@@ -66,12 +68,13 @@ function registerCreate(convoy: Command, rt: Runtime): void {
         );
       }
       const context = await rt.context(command);
+      const owner = options.owner ?? selfAddress(rt.host) ?? (await defaultConvoyOwner(context.town));
       const result = await createConvoy(context.town, {
         ...(title === undefined ? {} : { title }),
         beads: localBeads(context, refs),
         ...(epic ? { epic: localBeads(context, epic)[0] as number } : {}),
-        owner: options.owner ?? selfAddress(rt.host) ?? "overseer",
-        watchers: splitList(options.watcher),
+        owner,
+        watchers: [...splitList(options.watcher), ...splitList(options.notify)],
         ...(options.owned ? { owned: true } : {}),
         ...(options.merge === undefined ? {} : { merge: options.merge as MergeStrategy }),
         ...(options.baseBranch === undefined ? {} : { baseBranch: options.baseBranch as string }),

@@ -1,7 +1,7 @@
 // `gt mail send|inbox|read|reply|thread|archive`: mail on comments. Who "I" am comes from
 // `--from`/`--address`, else GT_ADDRESS, else `overseer` (a human at a terminal).
 import type { Command } from "commander";
-import { formatAddress } from "../model/address.ts";
+import { formatAddress, parseAddress } from "../model/address.ts";
 import { MAIL_TYPES, type MailType } from "../model/mail.ts";
 import { archiveMail, mailThread, readInbox, readMail, replyMail, sendMail } from "../town/mail.ts";
 import { collect, parseAddressArg, parsePositive, parsePriorityArg, splitList, UsageError } from "./args.ts";
@@ -38,7 +38,8 @@ function registerSend(mail: Command, rt: Runtime): void {
       "[to]",
       "mayor/, deacon/, overseer, @town, <rig>/witness, <rig>/refinery, <rig>/polecats/<name>",
     )
-    .requiredOption("-s, --subject <subject>", "one-line subject")
+    .argument("[words...]", "the subject, then the message (instead of -s and -m)")
+    .option("-s, --subject <subject>", "one-line subject")
     .option("-m, --message <text>", "the body")
     .option("--stdin", "read the body from stdin")
     .option("--human", "send to the overseer (the humans)")
@@ -49,17 +50,35 @@ function registerSend(mail: Command, rt: Runtime): void {
     .option("--from <address>", "the sender (default GT_ADDRESS or overseer)")
     .option("--cc <login>", "GitHub login to @mention (repeatable)", collect)
     .option("--json", "print the message as JSON")
-    .action(async (toText: string | undefined, options, command: Command) => {
-      if (toText !== undefined && options.human) {
+    .action(async (first: string | undefined, rest: string[], options, command: Command) => {
+      if (options.human && first !== undefined && parseAddress(first).ok) {
         throw new UsageError("Give a recipient or --human, not both.", "Drop one of the two.");
       }
+      // With --human there is no address: every word is subject and message.
+      const toText = options.human ? undefined : first;
+      const words = options.human && first !== undefined ? [first, ...rest] : rest;
       if (toText === undefined && !options.human) {
         throw new UsageError(
           "Who is the mail for?",
-          "Name an address (gt mail send mayor/ -s …) or pass --human.",
+          'Name an address (gt mail send mayor/ -s "Subject" -m "Message") or pass --human.',
         );
       }
       const to = options.human ? parseAddressArg("overseer") : parseAddressArg(toText as string);
+      const subjectWords = options.subject === undefined ? words.slice(0, 1) : [];
+      const messageWords = options.subject === undefined ? words.slice(1) : words;
+      const subject = options.subject ?? subjectWords[0];
+      if (subject === undefined) {
+        throw new UsageError(
+          "The mail has no subject.",
+          'Give it with -s "Subject", or as the word after the address: gt mail send mayor/ "Subject" "Message".',
+        );
+      }
+      if (messageWords.length > 0 && (options.message !== undefined || options.stdin)) {
+        throw new UsageError(
+          "Give the message once: as words, with -m, or with --stdin.",
+          "Drop the extra one.",
+        );
+      }
       if (options.type !== undefined && !(MAIL_TYPES as readonly string[]).includes(options.type)) {
         throw new UsageError(`Unknown mail type "${options.type}".`, `Use one of: ${MAIL_TYPES.join(", ")}.`);
       }
@@ -73,12 +92,12 @@ function registerSend(mail: Command, rt: Runtime): void {
           : parsePriorityArg(options.priority);
       const bead = options.bead === undefined ? undefined : rt.refs([options.bead]);
       const from = me(rt, options.from);
-      const body = await messageBody(rt, options);
+      const body = messageWords.length > 0 ? messageWords.join(" ") : await messageBody(rt, options);
       const context = await rt.context(command);
       const sent = await sendMail(context.town, {
         from,
         to,
-        subject: options.subject,
+        subject,
         body,
         ...(options.type === undefined ? {} : { type: options.type as MailType }),
         ...(priority === undefined ? {} : { priority }),

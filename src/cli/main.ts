@@ -27,7 +27,12 @@ export async function main(name: "gt" | "bd"): Promise<CliResult> {
     readStdin: () => readAll(process.stdin),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    ghToken: () => capture("gh", ["auth", "token"], process.cwd()),
+    ghToken: (hostname) =>
+      capture(
+        "gh",
+        ["auth", "token", ...(hostname === undefined ? [] : ["--hostname", hostname])],
+        process.cwd(),
+      ),
     gitRemote: (cwd) => capture("git", ["remote", "get-url", "origin"], cwd),
   });
   process.exitCode = result.code;

@@ -56,6 +56,19 @@ export interface GitHubErrorContext {
   action: string;
   /** Extra secrets to redact from the message (the token, when the caller has it). */
   secrets?: readonly string[];
+  /**
+   * What a 404 means for this call, when only one thing can be missing (a repository-wide list
+   * or create can only miss the repository): said instead of the generic "not found".
+   */
+  notFound?: { message: string; hint: string };
+}
+
+/** The 404 of a repository-wide call: the repository is missing, or the token cannot see it. */
+export function repositoryNotFound(repo: string): { message: string; hint: string } {
+  return {
+    message: `Repository ${repo} does not exist, or the token cannot see it.`,
+    hint: "Check the owner/name given by --repo, GASTOWN_REPO or the origin remote; for a private repository, use a token with access to it. Nothing was changed.",
+  };
 }
 
 /**
@@ -115,6 +128,13 @@ export function toGastownError(error: unknown, context: GitHubErrorContext): Gas
       );
     }
     case 404:
+      if (context.notFound) {
+        return new GastownError(clean(`Could not ${context.action}: ${context.notFound.message}`), {
+          ...base,
+          code: "not-found",
+          hint: context.notFound.hint,
+        });
+      }
       return new GastownError(clean(`Could not ${context.action}: not found (404).`), {
         ...base,
         code: "not-found",

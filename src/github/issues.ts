@@ -15,7 +15,7 @@ import {
 import { GastownError } from "../model/errors.ts";
 import { defaultTaxonomy, validateLabelName } from "../model/labels.ts";
 import { checkBodyLength } from "../model/limits.ts";
-import { callGitHub, httpStatus, toGastownError } from "./errors.ts";
+import { callGitHub, httpStatus, repositoryNotFound, toGastownError } from "./errors.ts";
 import { formatRepoRef, type GitHubContext } from "./octokit.ts";
 
 function toBead(gh: GitHubContext, issue: IssueRecord): Bead {
@@ -72,19 +72,21 @@ export interface ListBeadsFilter {
 /** Every issue matching the filter, as beads (pull requests left out). One request per 100. */
 export async function listBeads(gh: GitHubContext, filter: ListBeadsFilter = {}): Promise<Bead[]> {
   const { octokit, repo } = gh;
-  const issues = await callGitHub({ action: `list issues of ${where(gh)}` }, () =>
-    octokit.paginate(octokit.rest.issues.listForRepo, {
-      ...repo,
-      per_page: 100,
-      state: filter.state ?? "open",
-      ...(filter.labels && filter.labels.length > 0 ? { labels: filter.labels.join(",") } : {}),
-      ...(filter.milestone === undefined ? {} : { milestone: String(filter.milestone) }),
-      ...(filter.assignee === undefined ? {} : { assignee: filter.assignee }),
-      ...(filter.creator === undefined ? {} : { creator: filter.creator }),
-      ...(filter.since === undefined ? {} : { since: filter.since }),
-      ...(filter.sort === undefined ? {} : { sort: filter.sort }),
-      ...(filter.direction === undefined ? {} : { direction: filter.direction }),
-    }),
+  const issues = await callGitHub(
+    { action: `list issues of ${where(gh)}`, notFound: repositoryNotFound(where(gh)) },
+    () =>
+      octokit.paginate(octokit.rest.issues.listForRepo, {
+        ...repo,
+        per_page: 100,
+        state: filter.state ?? "open",
+        ...(filter.labels && filter.labels.length > 0 ? { labels: filter.labels.join(",") } : {}),
+        ...(filter.milestone === undefined ? {} : { milestone: String(filter.milestone) }),
+        ...(filter.assignee === undefined ? {} : { assignee: filter.assignee }),
+        ...(filter.creator === undefined ? {} : { creator: filter.creator }),
+        ...(filter.since === undefined ? {} : { since: filter.since }),
+        ...(filter.sort === undefined ? {} : { sort: filter.sort }),
+        ...(filter.direction === undefined ? {} : { direction: filter.direction }),
+      }),
   );
   return issues.filter((issue) => issue.pull_request === undefined).map((issue) => toBead(gh, issue));
 }
@@ -123,15 +125,17 @@ export async function createBead(gh: GitHubContext, draft: BeadDraft): Promise<B
   const fields = issueFieldsFromBead(draft, gh.taxonomy ?? defaultTaxonomy);
   checkLabels(fields.labels);
   checkBody(fields.body);
-  const created = await callGitHub({ action: `create an issue in ${where(gh)}` }, () =>
-    octokit.rest.issues.create({
-      ...repo,
-      title: fields.title,
-      body: fields.body,
-      labels: fields.labels,
-      assignees: fields.assignees,
-      ...(fields.milestone === null ? {} : { milestone: fields.milestone }),
-    }),
+  const created = await callGitHub(
+    { action: `create an issue in ${where(gh)}`, notFound: repositoryNotFound(where(gh)) },
+    () =>
+      octokit.rest.issues.create({
+        ...repo,
+        title: fields.title,
+        body: fields.body,
+        labels: fields.labels,
+        assignees: fields.assignees,
+        ...(fields.milestone === null ? {} : { milestone: fields.milestone }),
+      }),
   );
   if (fields.state === "closed") {
     return closeBead(gh, { number: created.data.number, reason: fields.stateReason ?? "completed" });

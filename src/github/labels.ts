@@ -11,14 +11,15 @@ import {
   taxonomyLabels,
   validateLabelName,
 } from "../model/labels.ts";
-import { callGitHub, toGastownError } from "./errors.ts";
+import { callGitHub, repositoryNotFound, toGastownError } from "./errors.ts";
 import { formatRepoRef, type GitHubContext } from "./octokit.ts";
 
 /** Every label of the repository. */
 export async function listLabels(gh: GitHubContext): Promise<LabelSpec[]> {
   const { octokit, repo } = gh;
-  const labels = await callGitHub({ action: `list labels of ${formatRepoRef(repo)}` }, () =>
-    octokit.paginate(octokit.rest.issues.listLabelsForRepo, { ...repo, per_page: 100 }),
+  const labels = await callGitHub(
+    { action: `list labels of ${formatRepoRef(repo)}`, notFound: repositoryNotFound(formatRepoRef(repo)) },
+    () => octokit.paginate(octokit.rest.issues.listLabelsForRepo, { ...repo, per_page: 100 }),
   );
   return labels.map((label) => ({
     name: label.name,

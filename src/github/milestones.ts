@@ -8,7 +8,7 @@ import {
 } from "../model/convoy.ts";
 import { GastownError } from "../model/errors.ts";
 import { checkBodyLength } from "../model/limits.ts";
-import { callGitHub, httpStatus, toGastownError } from "./errors.ts";
+import { callGitHub, httpStatus, repositoryNotFound, toGastownError } from "./errors.ts";
 import { formatRepoRef, type GitHubContext } from "./octokit.ts";
 
 function where(gh: GitHubContext, number?: number): string {
@@ -30,12 +30,14 @@ export async function listConvoys(
   filter: { state?: "open" | "closed" | "all" } = {},
 ): Promise<Convoy[]> {
   const { octokit, repo } = gh;
-  const milestones = await callGitHub({ action: `list milestones of ${where(gh)}` }, () =>
-    octokit.paginate(octokit.rest.issues.listMilestones, {
-      ...repo,
-      per_page: 100,
-      state: filter.state ?? "open",
-    }),
+  const milestones = await callGitHub(
+    { action: `list milestones of ${where(gh)}`, notFound: repositoryNotFound(where(gh)) },
+    () =>
+      octokit.paginate(octokit.rest.issues.listMilestones, {
+        ...repo,
+        per_page: 100,
+        state: filter.state ?? "open",
+      }),
   );
   return milestones.map(convoyFromMilestone);
 }
@@ -79,13 +81,15 @@ export async function createConvoy(gh: GitHubContext, params: CreateConvoyParams
     });
   }
   const description = params.description === undefined ? undefined : render(params.description);
-  const { data } = await callGitHub({ action: `create convoy "${params.title}" in ${where(gh)}` }, () =>
-    octokit.rest.issues.createMilestone({
-      ...repo,
-      title: params.title,
-      ...(description === undefined ? {} : { description }),
-      ...(params.dueOn === undefined ? {} : { due_on: params.dueOn }),
-    }),
+  const { data } = await callGitHub(
+    { action: `create convoy "${params.title}" in ${where(gh)}`, notFound: repositoryNotFound(where(gh)) },
+    () =>
+      octokit.rest.issues.createMilestone({
+        ...repo,
+        title: params.title,
+        ...(description === undefined ? {} : { description }),
+        ...(params.dueOn === undefined ? {} : { due_on: params.dueOn }),
+      }),
   );
   return convoyFromMilestone(data);
 }

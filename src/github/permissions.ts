@@ -1,7 +1,7 @@
 // Who may do what: a user's permission on the repo (DESIGN §5: write, maintain or admin command
 // the town), and what the repository itself says about our token's access.
 import { isPermissionLevel, type PermissionLevel } from "../model/permission.ts";
-import { callGitHub, httpStatus, toGastownError } from "./errors.ts";
+import { callGitHub, httpStatus, repositoryNotFound, toGastownError } from "./errors.ts";
 import { formatRepoRef, type GitHubContext } from "./octokit.ts";
 
 /**
@@ -34,8 +34,9 @@ export interface RepositoryInfo {
 /** Reads the repository; a missing one (or one the token cannot see) fails with a clear hint. */
 export async function getRepository(gh: GitHubContext): Promise<RepositoryInfo> {
   const { octokit, repo } = gh;
-  const { data } = await callGitHub({ action: `read repository ${formatRepoRef(repo)}` }, () =>
-    octokit.rest.repos.get({ ...repo }),
+  const { data } = await callGitHub(
+    { action: `read repository ${formatRepoRef(repo)}`, notFound: repositoryNotFound(formatRepoRef(repo)) },
+    () => octokit.rest.repos.get({ ...repo }),
   );
   const p = data.permissions;
   const permission: PermissionLevel | null = p
@@ -58,4 +59,18 @@ export async function getRepository(gh: GitHubContext): Promise<RepositoryInfo> 
     hasIssues: data.has_issues,
     permission,
   };
+}
+
+/**
+ * The login a token acts as, or null when it is no user's token (an app installation token or
+ * Actions' GITHUB_TOKEN, which GitHub answers with 403).
+ */
+export async function getTokenLogin(gh: Pick<GitHubContext, "octokit">): Promise<string | null> {
+  try {
+    const { data } = await gh.octokit.rest.users.getAuthenticated();
+    return data.login;
+  } catch (error: unknown) {
+    if (httpStatus(error) === 403) return null;
+    throw toGastownError(error, { action: "read the token's user" });
+  }
 }

@@ -12,7 +12,7 @@ import {
   hookRef,
   hookTagName,
 } from "../model/hook.ts";
-import { callGitHub, httpStatus, isHttpError, toGastownError } from "./errors.ts";
+import { callGitHub, httpStatus, isHttpError, repositoryNotFound, toGastownError } from "./errors.ts";
 import { formatRepoRef, type GitHubContext } from "./octokit.ts";
 
 /** `refs/x/y` → `x/y`, the form the get, update and delete ref endpoints take. */
@@ -33,7 +33,9 @@ function checkRef(ref: string): void {
 export async function getDefaultBranchHead(gh: GitHubContext): Promise<string> {
   const { octokit, repo } = gh;
   const action = `read the default branch of ${formatRepoRef(repo)}`;
-  const { data } = await callGitHub({ action }, () => octokit.rest.repos.get({ ...repo }));
+  const { data } = await callGitHub({ action, notFound: repositoryNotFound(formatRepoRef(repo)) }, () =>
+    octokit.rest.repos.get({ ...repo }),
+  );
   try {
     const ref = await octokit.rest.git.getRef({ ...repo, ref: `heads/${data.default_branch}` });
     return ref.data.object.sha;
@@ -57,15 +59,30 @@ export interface MarkerParams {
   message: string;
   /** The commit the tag points at; default: the head of the default branch (two reads). */
   commitSha?: string;
+  /**
+   * Point the ref at this existing tag object instead of creating one (`tag`, `message` and
+   * `commitSha` are then unused): one request, for a second marker that shares the first's record.
+   */
+  tagSha?: string;
 }
 
-export type MarkerResult = { created: true } | { created: false; message: string | null };
+/** `tagSha`: the tag object the new ref points at (to share it with another marker). */
+export type MarkerResult = { created: true; tagSha: string } | { created: false; message: string | null };
 
 /** What a marker ref holds: absent, or the message of its tag (null when it is no tag). */
 export type MarkerState = { exists: false } | { exists: true; message: string | null };
 
 /** Reads a marker. */
 export async function readMarker(gh: GitHubContext, ref: string): Promise<MarkerState> {
+  const state = await readMarkerObject(gh, ref);
+  return state.exists ? { exists: true, message: state.message } : state;
+}
+
+/** A marker with the object its ref points at. */
+async function readMarkerObject(
+  gh: GitHubContext,
+  ref: string,
+): Promise<{ exists: false } | { exists: true; sha: string; message: string | null }> {
   const { octokit, repo } = gh;
   checkRef(ref);
   let object: { type: string; sha: string };
@@ -75,11 +92,11 @@ export async function readMarker(gh: GitHubContext, ref: string): Promise<Marker
     if (httpStatus(error) === 404) return { exists: false };
     throw toGastownError(error, { action: `read ${ref} in ${formatRepoRef(repo)}` });
   }
-  if (object.type !== "tag") return { exists: true, message: null };
+  if (object.type !== "tag") return { exists: true, sha: object.sha, message: null };
   const { data } = await callGitHub({ action: `read the tag of ${ref} in ${formatRepoRef(repo)}` }, () =>
     octokit.rest.git.getTag({ ...repo, tag_sha: object.sha }),
   );
-  return { exists: true, message: data.message };
+  return { exists: true, sha: object.sha, message: data.message };
 }
 
 function alreadyExists(error: unknown): boolean {
@@ -87,32 +104,58 @@ function alreadyExists(error: unknown): boolean {
 }
 
 /**
+ * A request whose answer never came (the connection was reset or timed out; Octokit reports it
+ * as a 500 without a response): it may or may not have gone through.
+ */
+function lostAnswer(error: unknown): boolean {
+  return isHttpError(error) && error.status === 500 && error.response === undefined;
+}
+
+/**
  * Creates a marker unless one exists. Exactly one of any number of concurrent calls for one ref
  * gets `created: true`; the others get the winner's message. A marker released between our failed
- * create and our read is tried again (up to three times).
+ * create and our read is tried again (up to three times). A create whose answer was lost is sent
+ * again, which is safe because creating a ref is a compare-and-swap: if the first went through,
+ * the ref points at our own new tag object, and that is recognised as ours.
  */
 export async function createMarker(gh: GitHubContext, params: MarkerParams): Promise<MarkerResult> {
   const { octokit, repo } = gh;
   checkRef(params.ref);
-  const commit = params.commitSha ?? (await getDefaultBranchHead(gh));
-  const tag = await callGitHub({ action: `create the tag for ${params.ref} in ${formatRepoRef(repo)}` }, () =>
-    octokit.rest.git.createTag({
-      ...repo,
-      tag: params.tag,
-      message: params.message,
-      object: commit,
-      type: "commit",
-    }),
-  );
+  let tagSha = params.tagSha;
+  if (tagSha === undefined) {
+    const commit = params.commitSha ?? (await getDefaultBranchHead(gh));
+    const createTag = () =>
+      octokit.rest.git.createTag({
+        ...repo,
+        tag: params.tag,
+        message: params.message,
+        object: commit,
+        type: "commit",
+      });
+    // A tag object is not a ref: a second one, should the first have gone through, is harmless.
+    const tag = await callGitHub(
+      { action: `create the tag for ${params.ref} in ${formatRepoRef(repo)}` },
+      () => createTag().catch((error: unknown) => (lostAnswer(error) ? createTag() : Promise.reject(error))),
+    );
+    tagSha = tag.data.sha;
+  }
+  // Only a tag object this call made identifies its own ref; a shared one (`params.tagSha`) cannot.
+  const ownTag = params.tagSha === undefined;
+  let uncertain = false;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await octokit.rest.git.createRef({ ...repo, ref: params.ref, sha: tag.data.sha });
-      return { created: true };
+      await octokit.rest.git.createRef({ ...repo, ref: params.ref, sha: tagSha });
+      return { created: true, tagSha };
     } catch (error: unknown) {
+      if (lostAnswer(error) && attempt < 2) {
+        uncertain = true;
+        continue;
+      }
       if (!alreadyExists(error))
         throw toGastownError(error, { action: `create ${params.ref} in ${formatRepoRef(repo)}` });
     }
-    const state = await readMarker(gh, params.ref);
+    const state = await readMarkerObject(gh, params.ref);
+    if (state.exists && uncertain && ownTag && state.sha === tagSha) return { created: true, tagSha };
     if (state.exists) return { created: false, message: state.message };
   }
   throw new GastownError(`${params.ref} kept appearing and disappearing while claiming it.`, {

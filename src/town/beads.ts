@@ -112,6 +112,11 @@ export async function createBead(town: TownContext, input: NewBead): Promise<Bea
   return getBead(town, created.number);
 }
 
+/** Reads one bead; fails with a not-found error naming it (and what to check). */
+export async function readBead(town: TownContext, number: number): Promise<Bead> {
+  return getBead(town, number);
+}
+
 /** A bead with its neighbourhood, for `bd show`. */
 export interface BeadDetails {
   bead: Bead;
@@ -225,6 +230,15 @@ export async function updateBead(town: TownContext, params: { number: number } &
   }
   const bead = await getBead(town, number);
   if (changes.body !== undefined) refuseUnwritable(bead, "body");
+  if (bead.status === "hooked" && changes.status !== undefined) {
+    // The claim ref is the truth about a hook: relabelling alone would leave the bead claimed but
+    // offered as ready, and every sling of it refused.
+    const holder = bead.metadata.polecat ? `${bead.metadata.polecat}'s hook` : "a hook";
+    throw new GastownError(`#${number} is on ${holder}, so its status cannot be set by hand.`, {
+      code: "conflict",
+      hint: `Take it off first with gt hook detach ${number}, then update it (or close it: bd close ${number}). Nothing was changed.`,
+    });
+  }
 
   const taxonomy = taxonomyOf(town);
   const labelChanges = planLabelChanges(
@@ -269,13 +283,13 @@ export interface CloseResult {
 /**
  * Closes a bead as `completed` (default), `not_planned` (burned) or `duplicate`, with an optional
  * reason kept in its metadata. Status labels go (a closed bead is neither hooked nor in progress)
- * and a hook claim on it is released.
+ * and a hook claim on it is released. `bead`, when given, is the bead as just read (not read again).
  */
 export async function closeBead(
   town: TownContext,
-  params: { number: number; reason?: string; as?: CloseState },
+  params: { number: number; reason?: string; as?: CloseState; bead?: Bead },
 ): Promise<CloseResult> {
-  const bead = await getBead(town, params.number);
+  const bead = params.bead ?? (await getBead(town, params.number));
   if (bead.status === "closed") return { bead, changed: false, releasedHook: false };
   const taxonomy = taxonomyOf(town);
   const labels = planLabelChanges(issueLabelsOf(bead, taxonomy), { status: "closed" }, taxonomy);
@@ -297,12 +311,15 @@ export async function closeBead(
   return { bead: closed, changed: true, releasedHook };
 }
 
-/** Reopens a closed bead (its close reason is cleared); an open bead is left as it is. */
+/**
+ * Reopens a closed bead (its close reason is cleared); an open bead is left as it is. `bead`, when
+ * given, is the bead as just read (not read again).
+ */
 export async function reopenBead(
   town: TownContext,
-  params: { number: number },
+  params: { number: number; bead?: Bead },
 ): Promise<{ bead: Bead; changed: boolean }> {
-  const bead = await getBead(town, params.number);
+  const bead = params.bead ?? (await getBead(town, params.number));
   if (bead.status !== "closed") return { bead, changed: false };
   const clearReason = bead.metadata.closeReason !== undefined && bead.writable;
   const reopened = await updateIssue(town, {

@@ -9,6 +9,7 @@ import {
   listConvoys,
   updateConvoy,
 } from "../github/milestones.ts";
+import { getTokenLogin } from "../github/permissions.ts";
 import { deleteMarker } from "../github/refs.ts";
 import { listSubIssues } from "../github/sub-issues.ts";
 import type { Bead, MergeStrategy } from "../model/bead.ts";
@@ -93,6 +94,16 @@ async function setMilestone(town: TownContext, beads: readonly Bead[], convoy: n
       ? Promise.resolve(bead)
       : updateIssue(town, { number: bead.number, milestone: convoy }),
   );
+}
+
+/**
+ * Who a convoy made by a person belongs to when nobody is named: the token's user as `@login`,
+ * so its landing @mentions them and GitHub notifies them for real; `overseer` for a token that is
+ * no user's (an app installation, Actions' GITHUB_TOKEN).
+ */
+export async function defaultConvoyOwner(town: TownContext): Promise<string> {
+  const login = await getTokenLogin(town);
+  return login === null ? "overseer" : `@${login}`;
 }
 
 /** `gt convoy create`: a milestone tracking the given beads (or an epic's descendants). */
@@ -218,7 +229,10 @@ export async function closeConvoy(
     getConvoy(town, params.convoy),
     trackedBeads(town, params.convoy),
   ]);
-  const open = beads.filter((bead) => bead.status !== "closed").map((bead) => bead.number);
+  const open = beads
+    .filter((bead) => bead.status !== "closed")
+    .map((bead) => bead.number)
+    .sort((a, b) => a - b);
   if (convoy.state === "closed") return { convoy, changed: false, openBeads: open };
   if (open.length > 0 && !params.force) {
     throw new GastownError(

@@ -2,7 +2,7 @@
 // comments gateway (src/github/comments.ts) does not offer: mail lives on mailboxes *and* on the
 // beads it concerns, so an inbox reads every comment since the reader's cursor in one paginated
 // call. Kept in the gateway's style: paginated, mapped to the model's Comment, errors mapped.
-import { callGitHub } from "../github/errors.ts";
+import { callGitHub, repositoryNotFound } from "../github/errors.ts";
 import { formatRepoRef, type GitHubContext } from "../github/octokit.ts";
 import { issueRefFromUrl } from "../model/bead.ts";
 import type { Comment } from "../model/mail.ts";
@@ -13,14 +13,19 @@ export async function listRepoComments(
   params: { since?: string } = {},
 ): Promise<Comment[]> {
   const { octokit, repo } = gh;
-  const records = await callGitHub({ action: `list the comments of ${formatRepoRef(repo)}` }, () =>
-    octokit.paginate(octokit.rest.issues.listCommentsForRepo, {
-      ...repo,
-      per_page: 100,
-      sort: "created",
-      direction: "asc",
-      ...(params.since === undefined ? {} : { since: params.since }),
-    }),
+  const records = await callGitHub(
+    {
+      action: `list the comments of ${formatRepoRef(repo)}`,
+      notFound: repositoryNotFound(formatRepoRef(repo)),
+    },
+    () =>
+      octokit.paginate(octokit.rest.issues.listCommentsForRepo, {
+        ...repo,
+        per_page: 100,
+        sort: "created",
+        direction: "asc",
+        ...(params.since === undefined ? {} : { since: params.since }),
+      }),
   );
   return records
     .map((record) => ({

@@ -66,12 +66,21 @@ describe("the CLI context", () => {
       });
     });
 
-    it("falls back to `gh auth token`", async () => {
-      const context = await resolveContext(
-        host({ env: { GASTOWN_REPO: "acme/app" }, ghToken: () => Promise.resolve("gho_fromgh\n") }),
-        {},
-      );
+    it("falls back to `gh auth token`, asking gh for the Enterprise host when the API is one", async () => {
+      const asked: Array<string | undefined> = [];
+      const ghToken = (hostname?: string) => {
+        asked.push(hostname);
+        return Promise.resolve("gho_fromgh\n");
+      };
+      const context = await resolveContext(host({ env: { GASTOWN_REPO: "acme/app" }, ghToken }), {});
       expect(context).toMatchObject({ token: "gho_fromgh", tokenSource: "gh auth token" });
+      await resolveContext(host({ env: { GASTOWN_REPO: "acme/app" }, ghToken }), {
+        apiUrl: "https://api.github.com",
+      });
+      await resolveContext(host({ env: { GASTOWN_REPO: "acme/app" }, ghToken }), {
+        apiUrl: "https://ghe.example.com/api/v3",
+      });
+      expect(asked).toEqual([undefined, undefined, "ghe.example.com"]);
     });
   });
 

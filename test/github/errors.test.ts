@@ -47,9 +47,11 @@ describe("GitHub errors", () => {
       const error = await failure(() => listBeads(gh));
       expect(error).toMatchObject({
         code: "not-found",
-        message: "Could not list issues of acme/app: not found (404).",
+        message:
+          "Could not list issues of acme/app: Repository acme/app does not exist, or the token cannot see it.",
       });
       expect(error.hint).toContain("private repository");
+      expect(error.hint).toContain("--repo");
     });
   });
 

@@ -17,11 +17,20 @@ import {
   listConvoys,
   updateConvoy,
 } from "../../src/github/milestones.ts";
-import { getPermission, getRepository } from "../../src/github/permissions.ts";
+import { getPermission, getRepository, getTokenLogin } from "../../src/github/permissions.ts";
+import { listHookedBeads } from "../../src/github/refs.ts";
 import { addSubIssue, listSubIssues, removeSubIssue } from "../../src/github/sub-issues.ts";
 import { taxonomyLabels } from "../../src/model/labels.ts";
+import { listRepoComments } from "../../src/town/repo-comments.ts";
 import { github, repoPath, testContext } from "./context.ts";
-import { commentPayload, issuePayload, labelPayload, linkHeader, milestonePayload } from "./payloads.ts";
+import {
+  commentPayload,
+  gitRefPayload,
+  issuePayload,
+  labelPayload,
+  linkHeader,
+  milestonePayload,
+} from "./payloads.ts";
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -322,6 +331,13 @@ describe("permissions gateway", () => {
     expect(await getPermission(gh, "mallory")).toBe("none");
   });
 
+  it("reads the token's user, and none for an installation token", async () => {
+    github().get("/user").reply(200, { login: "alice", id: 1, type: "User" });
+    github().get("/user").reply(403, { message: "Resource not accessible by integration" });
+    expect(await getTokenLogin(gh)).toBe("alice");
+    expect(await getTokenLogin(gh)).toBeNull();
+  });
+
   it("reads the repository and the token's level", async () => {
     github()
       .get(repoPath)
@@ -339,5 +355,88 @@ describe("permissions gateway", () => {
       hasIssues: true,
       permission: "write",
     });
+  });
+});
+
+describe("every list", () => {
+  /** Serves `first` as page 1 of 2 (with GitHub's Link header) and `second` as page 2. */
+  function twoPages(path: string, query: Record<string, string>, first: unknown[], second: unknown[]): void {
+    const search = new URLSearchParams({ per_page: "100", ...query }).toString();
+    github()
+      .get(path)
+      .query({ per_page: "100", ...query })
+      .reply(200, first, { link: linkHeader(`${path}?${search}`, 1, 2) });
+    github()
+      .get(path)
+      .query({ per_page: "100", ...query, page: "2" })
+      .reply(200, second);
+  }
+
+  it("follows GitHub's pages for milestones", async () => {
+    twoPages(
+      `${repoPath}/milestones`,
+      { state: "open" },
+      [milestonePayload({ number: 1 })],
+      [milestonePayload({ number: 2 })],
+    );
+    expect((await listConvoys(gh)).map((c) => c.number)).toEqual([1, 2]);
+  });
+
+  it("follows GitHub's pages for an issue's comments", async () => {
+    twoPages(
+      `${repoPath}/issues/4/comments`,
+      {},
+      [commentPayload({ id: 1, issue: 4, body: "a" })],
+      [commentPayload({ id: 2, issue: 4, body: "b" })],
+    );
+    expect((await listComments(gh, { issue: 4 })).map((c) => c.id)).toEqual([1, 2]);
+  });
+
+  it("follows GitHub's pages for the repository's comments since a cursor", async () => {
+    twoPages(
+      `${repoPath}/issues/comments`,
+      { sort: "created", direction: "asc", since: "2026-01-01T00:00:00Z" },
+      [commentPayload({ id: 7, issue: 3, body: "a" })],
+      [commentPayload({ id: 9, issue: 5, body: "b" })],
+    );
+    const comments = await listRepoComments(gh, { since: "2026-01-01T00:00:00Z" });
+    expect(comments.map((c) => [c.id, c.issue])).toEqual([
+      [7, 3],
+      [9, 5],
+    ]);
+  });
+
+  it("follows GitHub's pages for blockers, blocked beads and sub-issues", async () => {
+    twoPages(
+      `${repoPath}/issues/5/dependencies/blocked_by`,
+      {},
+      [issuePayload({ number: 1 })],
+      [issuePayload({ number: 2 })],
+    );
+    twoPages(
+      `${repoPath}/issues/5/dependencies/blocking`,
+      {},
+      [issuePayload({ number: 6 })],
+      [issuePayload({ number: 7 })],
+    );
+    twoPages(
+      `${repoPath}/issues/5/sub_issues`,
+      {},
+      [issuePayload({ number: 8, parent: 5 })],
+      [issuePayload({ number: 9, parent: 5 })],
+    );
+    expect((await listBlockedBy(gh, 5)).map((b) => b.number)).toEqual([1, 2]);
+    expect((await listBlocking(gh, 5)).map((b) => b.number)).toEqual([6, 7]);
+    expect((await listSubIssues(gh, 5)).map((b) => b.number)).toEqual([8, 9]);
+  });
+
+  it("follows GitHub's pages for hook claims", async () => {
+    twoPages(
+      `${repoPath}/git/matching-refs/gastown%2Fhooks%2F`,
+      {},
+      [gitRefPayload({ ref: "refs/gastown/hooks/12", sha: "a".repeat(40) })],
+      [gitRefPayload({ ref: "refs/gastown/hooks/3", sha: "b".repeat(40) })],
+    );
+    expect(await listHookedBeads(gh)).toEqual([3, 12]);
   });
 });

@@ -7,8 +7,10 @@ import {
   listHookedBeads,
   releaseHook,
 } from "../../src/github/refs.ts";
+import type { Octokit } from "@octokit/rest";
+import { createOctokit, type GitHubContext } from "../../src/github/octokit.ts";
 import { encodeHolder, type HookHolder } from "../../src/model/hook.ts";
-import { github, repoPath, testContext } from "./context.ts";
+import { github, repoPath, TOKEN, testContext } from "./context.ts";
 import { gitRefPayload, gitTagPayload } from "./payloads.ts";
 
 beforeAll(() => {
@@ -85,6 +87,80 @@ describe("claimHook", () => {
       expect(await claimHook(gh, { holder: ours, commitSha: COMMIT })).toEqual({
         claimed: true,
         holder: ours,
+      });
+    });
+  });
+
+  describe("when the connection drops during our create", () => {
+    /**
+     * A client whose ref creates lose their answer, as a reset connection does (Octokit reports a
+     * 500 without a response): `drops` says, per create, whether it reached GitHub first.
+     */
+    function droppingClient(drops: Array<"after" | "before">): GitHubContext {
+      const octokit = createOctokit({ auth: TOKEN, retry: false, throttle: false });
+      (octokit as unknown as Octokit).hook.wrap("request", async (request, options) => {
+        const drop =
+          options.method === "POST" && options.url.endsWith("/git/refs") ? drops.shift() : undefined;
+        if (drop === "after") await request(options);
+        if (drop) throw Object.assign(new Error("read ECONNRESET"), { status: 500 });
+        return request(options);
+      });
+      return { octokit, repo: gh.repo };
+    }
+
+    it("sends it again, and a create that went through is recognised as ours", async () => {
+      expectTag(ours, "aaa1");
+      github()
+        .post(`${repoPath}/git/refs`, { ref: "refs/gastown/hooks/12", sha: "aaa1" })
+        .reply(201, gitRefPayload({ ref: "refs/gastown/hooks/12", sha: "aaa1" }));
+      github().post(`${repoPath}/git/refs`).reply(422, exists);
+      github()
+        .get(`${repoPath}/git/ref/gastown%2Fhooks%2F12`)
+        .reply(200, gitRefPayload({ ref: "refs/gastown/hooks/12", sha: "aaa1" }));
+      github()
+        .get(`${repoPath}/git/tags/aaa1`)
+        .reply(200, gitTagPayload({ sha: "aaa1", message: encodeHolder(ours), object: COMMIT }));
+      const result = await createMarker(droppingClient(["after"]), {
+        ref: "refs/gastown/hooks/12",
+        tag: "gastown-hook-12",
+        message: encodeHolder(ours),
+        commitSha: COMMIT,
+      });
+      expect(result).toEqual({ created: true, tagSha: "aaa1" });
+    });
+
+    it("sends it again, and wins when the first never arrived", async () => {
+      expectTag(ours, "aaa1");
+      github()
+        .post(`${repoPath}/git/refs`, { ref: "refs/gastown/hooks/12", sha: "aaa1" })
+        .reply(201, gitRefPayload({ ref: "refs/gastown/hooks/12", sha: "aaa1" }));
+      expect(await claimHook(droppingClient(["before"]), { holder: ours, commitSha: COMMIT })).toEqual({
+        claimed: true,
+        holder: ours,
+      });
+    });
+
+    it("loses to another claim that got in meanwhile, and names it", async () => {
+      expectTag(ours, "aaa1");
+      github().post(`${repoPath}/git/refs`).reply(422, exists);
+      github()
+        .get(`${repoPath}/git/ref/gastown%2Fhooks%2F12`)
+        .reply(200, gitRefPayload({ ref: "refs/gastown/hooks/12", sha: "bbb2" }));
+      github()
+        .get(`${repoPath}/git/tags/bbb2`)
+        .reply(200, gitTagPayload({ sha: "bbb2", message: encodeHolder(theirs), object: COMMIT }));
+      expect(await claimHook(droppingClient(["before"]), { holder: ours, commitSha: COMMIT })).toEqual({
+        claimed: false,
+        holder: theirs,
+      });
+    });
+
+    it("gives up with a clear error when it keeps dropping", async () => {
+      expectTag(ours, "aaa1");
+      const failing = droppingClient(["before", "before", "before"]);
+      await expect(claimHook(failing, { holder: ours, commitSha: COMMIT })).rejects.toMatchObject({
+        code: "unavailable",
+        message: "Could not create refs/gastown/hooks/12 in acme/app: GitHub answered 500 (read ECONNRESET).",
       });
     });
   });

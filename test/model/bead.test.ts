@@ -60,6 +60,35 @@ describe("beadFromIssue", () => {
     });
   });
 
+  describe("when a human damaged the metadata block", () => {
+    it.each([
+      [
+        "broken JSON",
+        'Intro.\n\n<!-- gastown {"v":1,"polecat": -->\n\nOutro.',
+        "invalid-json",
+        "Intro.\n\nOutro.",
+      ],
+      [
+        "a wrong field",
+        'Intro.\n\n<!-- gastown {"v":1,"run":"soon"} -->\n\nOutro.',
+        "invalid-field",
+        "Intro.\n\nOutro.",
+      ],
+      [
+        "no closing marker",
+        'Intro.\n\n<!-- gastown {"v":1,"polecat":"rust"}\n\nOutro.',
+        "unterminated",
+        'Intro.\n\n<!-- gastown {"v":1,"polecat":"rust"}\n\nOutro.',
+      ],
+    ])("with %s, reports it and keeps every word of the body", (_what, body, kind, text) => {
+      const bead = beadFromIssue(issue({ number: 5, body }));
+      expect(bead.body).toBe(text);
+      expect(bead.problems.map((p) => p.kind)).toEqual([kind]);
+      expect(bead.problems[0]?.message).toMatch(/\S/);
+      expect(bead.writable).toBe(true);
+    });
+  });
+
   describe("when the issue has no town labels", () => {
     it("is an open p2 task", () => {
       const bead = beadFromIssue(issue({ number: 1, labels: ["bug"] }));

@@ -2,6 +2,7 @@
 // close with a reason, reopen, comment and label, and the refusals that change nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBeads } from "../../src/github/issues.ts";
+import { getHookHolder } from "../../src/github/refs.ts";
 import { GastownError } from "../../src/model/errors.ts";
 import {
   addBeadLabels,
@@ -14,6 +15,7 @@ import {
   showBead,
   updateBead,
 } from "../../src/town/beads.ts";
+import { attachHook } from "../../src/town/hooks.ts";
 import { startTown, type TestTown } from "./helpers.ts";
 
 let t: TestTown;
@@ -121,6 +123,26 @@ describe("beads", () => {
         status: "deferred",
         closeReason: null,
       });
+    });
+
+    it("refuses to relabel a hooked bead, leaving its claim and label alone", async () => {
+      const bead = await createBead(t.town, { title: "On a hook" });
+      await attachHook(t.town, { bead: bead.number, polecat: "rust" });
+      const error = (await updateBead(t.town, { number: bead.number, status: "in_progress" }).catch(
+        (e: unknown) => e,
+      )) as GastownError;
+      expect(error).toBeInstanceOf(GastownError);
+      expect(error.code).toBe("conflict");
+      expect(error.message).toBe(`#${bead.number} is on rust's hook, so its status cannot be set by hand.`);
+      expect(error.hint).toMatch(/gt hook detach/);
+      expect((await showBead(t.town, { number: bead.number })).bead.status).toBe("hooked");
+      expect(await getHookHolder(t.town, bead.number)).toMatchObject({
+        held: true,
+        holder: { polecat: "rust" },
+      });
+      // Closing is still allowed: it releases the claim.
+      expect((await updateBead(t.town, { number: bead.number, status: "closed" })).status).toBe("closed");
+      expect(await getHookHolder(t.town, bead.number)).toEqual({ held: false });
     });
 
     it("refuses to set hooked directly", async () => {

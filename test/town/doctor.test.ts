@@ -94,7 +94,10 @@ describe("gt doctor", () => {
       const report = await runDoctor({ ...t.town, repo: { owner: "acme", repo: "nope" } });
       expect(report.checks).toHaveLength(1);
       expect(report.checks[0]).toMatchObject({ name: "repository", status: "fail" });
-      expect(report.checks[0]?.summary).toMatch(/not found/);
+      expect(report.checks[0]?.summary).toBe(
+        "Could not read repository acme/nope: Repository acme/nope does not exist, or the token cannot see it.",
+      );
+      expect(report.checks[0]?.details[0]).toMatch(/Check the owner\/name given by --repo/);
     });
   });
 });
