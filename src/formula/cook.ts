@@ -22,7 +22,7 @@ import type { Formula, FormulaLibrary, VarDef } from "./model.ts";
 import type { CookedVar, Protomolecule } from "./protomolecule.ts";
 import { loadLibrary, type FormulaSource, type ResolvedFormula } from "./resolve.ts";
 import { addNeed, resolveAliases, type WorkStep } from "./steps.ts";
-import { substituteVars } from "./substitute.ts";
+import { mapStrings, substituteVars } from "./substitute.ts";
 import { resolveVarValues } from "./vars.ts";
 
 export interface CookSyncOptions {
@@ -227,7 +227,10 @@ export function cookFormulaSync(options: CookSyncOptions): Protomolecule {
   checkConditionVars(steps, formula);
   if (values !== undefined) steps = filterByConditions(steps, values);
   // 8. finalize
-  const cooked = finalizeSteps(steps, formula, values);
+  const borrowed = new Set(
+    [...library.values()].filter((f) => f.type === "expansion" || f.type === "aspect").map((f) => f.name),
+  );
+  const cooked = finalizeSteps(steps, formula, values, borrowed);
 
   return compact<Protomolecule>({
     formula: formula.name,
@@ -246,6 +249,16 @@ export function cookFormulaSync(options: CookSyncOptions): Protomolecule {
       formula.compose.bondPoints.length === 0
         ? undefined
         : formula.compose.bondPoints.map(({ loc: _loc, ...point }) => point),
+    hooks:
+      formula.compose.hooks.length === 0
+        ? undefined
+        : formula.compose.hooks.map(({ loc: _loc, vars, ...hook }) => ({
+            ...hook,
+            vars:
+              values === undefined
+                ? vars
+                : (mapStrings(vars, (text) => substituteVars(text, values)) as Record<string, string>),
+          })),
   });
 }
 

@@ -88,14 +88,66 @@ function checkSteps(steps: readonly WorkStep[], formula: Formula): void {
   problems.throwIfAny();
 }
 
+/** Every string a cooked step carries, for the leftover-placeholder check. */
+function textsOf(step: CookedStep): string[] {
+  const texts = [step.title, step.description, ...step.labels];
+  for (const text of [step.assignee, step.acceptance, step.notes, step.gate?.id, step.gate?.description])
+    if (text !== undefined) texts.push(text);
+  const collect = (value: unknown): void => {
+    if (typeof value === "string") texts.push(value);
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (typeof value === "object" && value !== null) Object.values(value).forEach(collect);
+  };
+  collect(step.metadata);
+  if (step.onComplete !== undefined) collect(step.onComplete.vars);
+  return texts;
+}
+
+/**
+ * Runtime mode gives every declared var a value, so a `{{name}}` still in a step names no var:
+ * a typo that would otherwise reach the molecule's issues. (`${{ ... }}`, a GitHub Actions
+ * expression in a description, is not a placeholder.)
+ */
+function checkLeftovers(
+  cooked: readonly CookedStep[],
+  steps: readonly WorkStep[],
+  formula: Formula,
+  borrowedFrom: ReadonlySet<string>,
+): void {
+  const problems = new ProblemList();
+  const names = Object.keys(formula.vars);
+  const locOf = new Map(steps.map((step) => [step.id, step.loc]));
+  for (const step of cooked) {
+    const left = new Set<string>();
+    for (const text of textsOf(step)) {
+      for (const match of text.matchAll(/(\$?)\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g))
+        if (match[1] === "") left.add(match[2]!);
+    }
+    const borrowed = borrowedFrom.has(step.source);
+    for (const name of left) {
+      problems.add(
+        "unknown-var",
+        locOf.get(step.id) ?? formula.loc,
+        `step "${step.id}" uses {{${name}}}, which ${borrowed ? `no var of ${formula.name} gives a value` : "is not a var of this formula"}`,
+        borrowed
+          ? `Give it a value where ${step.source} is used (expand_vars, or vars on the compose rule), or declare ${name} under [vars] of ${formula.name}.`
+          : `${didYouMean(name, names)}Declare it under [vars], or use one of: ${names.length > 0 ? listNames(names) : "(no vars)"}.`,
+      );
+    }
+  }
+  problems.throwIfAny();
+}
+
 /**
  * Checks the steps and turns them into cooked steps in topological order; with `values`
- * (runtime mode) every `{{var}}` with a value is substituted.
+ * (runtime mode) every `{{var}}` is substituted, and one naming no var is an error.
  */
 export function finalizeSteps(
   steps: readonly WorkStep[],
   formula: Formula,
   values: Readonly<Record<string, string>> | undefined,
+  /** Expansions and aspects whose steps were woven in (their vars come from where they are used). */
+  borrowedFrom: ReadonlySet<string> = new Set(),
 ): CookedStep[] {
   checkSteps(steps, formula);
   const sub = (text: string): string => (values === undefined ? text : substituteVars(text, values));
@@ -137,5 +189,6 @@ export function finalizeSteps(
       source: step.source,
     }),
   );
+  if (values !== undefined) checkLeftovers(cooked, steps, formula, borrowedFrom);
   return topologicalOrder(cooked);
 }

@@ -51,7 +51,14 @@ export type {
   VarType,
 } from "./model.ts";
 export { formulaFileNames, formulaNameOfFile, parseFormula, type ParseFormulaInput } from "./parse.ts";
-export type { CookedBondPoint, CookedGate, CookedStep, CookedVar, Protomolecule } from "./protomolecule.ts";
+export type {
+  CookedBondPoint,
+  CookedGate,
+  CookedHook,
+  CookedStep,
+  CookedVar,
+  Protomolecule,
+} from "./protomolecule.ts";
 export {
   createMemorySource,
   createReaderSource,

@@ -1,7 +1,16 @@
 // What cooking produces: a protomolecule, the flat, validated step DAG that pour turns into
 // issues. In compile mode (no vars given) `{{vars}}` stay in the text and step conditions stay
 // on their steps; in runtime mode (vars given) everything is substituted and decided.
-import type { BondPoint, FormulaType, GateType, OnComplete, Phase, StepType, VarType } from "./model.ts";
+import type {
+  BondPoint,
+  ComposeHook,
+  FormulaType,
+  GateType,
+  OnComplete,
+  Phase,
+  StepType,
+  VarType,
+} from "./model.ts";
 
 /** A gate as pour creates it: an issue the step waits on. */
 export interface CookedGate {
@@ -55,6 +64,12 @@ export interface CookedVar {
 
 export type CookedBondPoint = Omit<BondPoint, "loc">;
 
+/**
+ * A `[compose] hooks` rule, carried for the runtime: when a bead matching `trigger`
+ * (`label:x`, `type:bug`, `priority:0-1`) appears, bond the `attach` formula at `at`.
+ */
+export type CookedHook = Omit<ComposeHook, "loc">;
+
 /** A cooked formula. */
 export interface Protomolecule {
   formula: string;
@@ -70,4 +85,5 @@ export interface Protomolecule {
   /** Steps in a topological order (each after the steps it needs), stable to the formula's order. */
   steps: CookedStep[];
   bondPoints?: CookedBondPoint[];
+  hooks?: CookedHook[];
 }

@@ -214,10 +214,14 @@ export function problemsFromIssues(
         const expected = EXPECTED[issue.expected] ?? { noun: issue.expected, example: "..." };
         if (got === undefined) {
           const owner = path.slice(0, -1);
+          // A missing list of steps is written as an array of tables, not `key = [...]`.
+          const header = path.filter((segment) => typeof segment === "string").join(".");
           add(
             "invalid",
             `${describeTable(owner, raw)} has no "${key}"`,
-            `Add ${key} = ${expected.example}.`,
+            tableKind(path) === "steps[]"
+              ? `Add its steps as [[${header}]] tables, each with id = "..." and title = "...".`
+              : `Add ${key} = ${expected.example}.`,
             owner,
           );
         } else {

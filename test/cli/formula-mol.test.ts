@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBd } from "../../src/cli/run.ts";
 import { listComments } from "../../src/github/comments.ts";
-import { getBead } from "../../src/github/issues.ts";
+import { getBead, updateBead } from "../../src/github/issues.ts";
 import { listSubIssues } from "../../src/github/sub-issues.ts";
 import { type CliTown, startCliTown } from "./helpers.ts";
 
@@ -149,6 +149,32 @@ describe("bd mol wisp", () => {
     const done = await t.gt(["mol", "step", "done", "design", "--root", String(number)]);
     expect(done.stdout).toBe("Step design done.\nNext: implement Implement undo  1/5 done\n");
     expect((await getBead(t.town, number)).body).toContain("- [x] design: Design undo");
+  });
+});
+
+describe("a wisp whose checklist was edited on GitHub", () => {
+  it("prints its step ids without the terminal escapes someone wrote into them", async () => {
+    const poured = await t.json<{ root: { number: number } }>("bd", [
+      "mol",
+      "wisp",
+      "shiny",
+      "--var",
+      "feature=escapes",
+    ]);
+    const root = poured.root.number;
+    const bead = await getBead(t.town, root);
+    const evil = "evil\u001b]0;owned\u0007\u001b[2J";
+    await updateBead(t.town, {
+      number: root,
+      body: { text: bead.body.replace("- [ ] design:", `- [ ] ${evil}:`), metadata: bead.metadata },
+    });
+    const current = await t.gt(["mol", "current", String(root)]);
+    expect(current.code).toBe(0);
+    expect(current.stdout).toMatch(/^ {2}● evil {2,}Design escapes {2}← next$/m);
+    expect([...current.stdout].filter((c) => c < " " && c !== "\n")).toEqual([]);
+    const done = await t.gt(["mol", "step", "done", evil, "--root", String(root)]);
+    expect(done.stdout).toBe("Step evil done.\nNext: implement Implement escapes  1/5 done\n");
+    await t.bd(["mol", "burn", String(root)]);
   });
 });
 

@@ -74,6 +74,27 @@ describe("gt formula list", () => {
 });
 
 describe("gt formula show", () => {
+  it("lists the vars with their rules and the steps with their needs, gates and conditions", async () => {
+    const result = await gt(["formula", "show", "release"], outside);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toMatch(/^release v1 \(workflow, compile mode\) {2}built-in: .*release\.formula\.toml$/);
+    expect(result.stdout).toContain(
+      "  version (required; matches /^\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?$/)  The version to release",
+    );
+    expect(result.stdout).toContain('  publish (default "true"; bool)  Whether to publish the package');
+    expect(result.stdout).toContain(
+      [
+        "Steps (6):",
+        "  bump-version  Bump the version to {{version}}",
+        "  update-deps   Update dependencies  ← bump-version",
+      ].join("\n"),
+    );
+    expect(result.stdout).toContain(
+      "  publish       Publish {{version}}  ← tag  [gate: gh:run]  [if {{publish}}]",
+    );
+  });
+
   it("draws the step DAG in stages with --graph", async () => {
     const result = await gt(["formula", "show", "shiny", "--graph"], outside);
     expect(result.code).toBe(0);

@@ -169,6 +169,31 @@ after_step = "start"
     });
   });
 
+  describe("when compose declares hooks", () => {
+    const source = `formula = "h"
+[vars]
+team = "core"
+[[steps]]
+id = "triage"
+title = "Triage"
+[[compose.hooks]]
+trigger = "label:security"
+attach = "security-audit"
+at = "triage"
+vars = { owner = "{{team}}" }
+`;
+
+    it("carries them to the protomolecule for the runtime, vars kept in compile mode", async () => {
+      expect((await cook(source)).hooks).toEqual([
+        { trigger: "label:security", attach: "security-audit", at: "triage", vars: { owner: "{{team}}" } },
+      ]);
+    });
+
+    it("substitutes their vars in runtime mode", async () => {
+      expect((await cook(source, { vars: { team: "infra" } })).hooks?.[0]?.vars).toEqual({ owner: "infra" });
+    });
+  });
+
   describe("when a step has a gate and runtime fields", () => {
     it("carries them to the cooked step with vars substituted", async () => {
       const proto = await cook(

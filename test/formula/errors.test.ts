@@ -24,7 +24,9 @@ describe("formula errors", () => {
       expect(error.message).toBe(
         `${at("syntax.formula.toml", 5, 19)}: TOML syntax error: control characters are not allowed in strings`,
       );
-      expect(error.hint).toMatch(/^Fix the TOML here: strings in quotes/);
+      expect(error.hint).toBe(
+        'Fix the TOML here: strings in quotes ("..."), lists as [a, b], tables as [name] or [[name]], one key = value per line.',
+      );
     });
   });
 
@@ -91,6 +93,24 @@ describe("formula errors", () => {
       expect(error.message).toBe(
         `${at("pattern-var.formula.toml", 3, 1)}: var "version" must match /^\\d+\\.\\d+\\.\\d+$/ (got "1.2")`,
       );
+      expect(error.hint).toBe("Pass --var version=<value> with a value that matches /^\\d+\\.\\d+\\.\\d+$/.");
+    });
+  });
+
+  describe("when a var value has the wrong type", () => {
+    it("says what to pass", async () => {
+      const error = await rejection(
+        cookFormula({
+          formula: parseFormula({
+            source: `formula = "typed"\n[vars.disks]\ntype = "int"\n[[steps]]\nid = "a"\ntitle = "A"\n`,
+            path: "typed.formula.toml",
+          }),
+          vars: { disks: "ten" },
+        }),
+      );
+      expect(error.code).toBe("type");
+      expect(error.message).toBe('typed.formula.toml:2:1: var "disks" must be a whole number (got "ten")');
+      expect(error.hint).toBe("Pass --var disks=3 (a whole number).");
     });
   });
 
@@ -116,6 +136,26 @@ describe("formula errors", () => {
     });
   });
 
+  describe("when a step uses a var the formula does not declare", () => {
+    const source = `formula = "typo"\n[vars]\nfeature = "x"\n[[steps]]\nid = "build"\ntitle = "Build {{featur}}"\ndescription = "Deploy with \${{ github.sha }}"\n`;
+
+    it("keeps it in compile mode, for a later pour", async () => {
+      const proto = await cookFormula({ formula: parseFormula({ source, path: "typo.formula.toml" }) });
+      expect(proto.steps[0]?.title).toBe("Build {{featur}}");
+    });
+
+    it("refuses it in runtime mode, suggesting the declared one", async () => {
+      const error = await rejection(
+        cookFormula({ formula: parseFormula({ source, path: "typo.formula.toml" }), vars: {} }),
+      );
+      expect(error.code).toBe("unknown-var");
+      expect(error.message).toBe(
+        'typo.formula.toml:5:1: step "build" uses {{featur}}, which is not a var of this formula',
+      );
+      expect(error.hint).toBe('Did you mean "feature"? Declare it under [vars], or use one of: feature.');
+    });
+  });
+
   describe("when a step needs an unknown id", () => {
     it("points at the need and suggests the step", async () => {
       const error = await cookError("unknown-need");
@@ -134,7 +174,9 @@ describe("formula errors", () => {
       expect(error.message).toBe(
         `${at("cycle.formula.toml", 6, 10)}: needs form a cycle: design → submit → implement → design`,
       );
-      expect(error.hint).toMatch(/^Each arrow reads "needs"; remove one of these needs/);
+      expect(error.hint).toBe(
+        'Each arrow reads "needs"; remove one of these needs (e.g. "submit" from step "design") so the steps can run in order.',
+      );
     });
   });
 
@@ -156,6 +198,7 @@ describe("formula errors", () => {
       expect(error.message).toBe(
         `${at("nest-5.formula.toml", 7, 1)}: expansion too deep: nest-1 → nest-2 → nest-3 → nest-4 → nest-5 → nest-6 (the limit is 5)`,
       );
+      expect(error.hint).toBe("Nest expansions at most 5 deep, and never let a template expand itself.");
     });
   });
 
@@ -166,6 +209,7 @@ describe("formula errors", () => {
       expect(error.message).toBe(
         `${at("extends-cycle-b.formula.toml", 2, 12)}: extends cycle: extends-cycle-a → extends-cycle-b → extends-cycle-a`,
       );
+      expect(error.hint).toBe('Remove "extends-cycle-a" from extends; a formula cannot inherit from itself.');
     });
   });
 

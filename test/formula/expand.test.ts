@@ -116,6 +116,29 @@ with = "double-check"
     });
   });
 
+  describe("when a template's var gets no value where it is used", () => {
+    it("says to pass it with expand_vars, in runtime mode", async () => {
+      const needy = `formula = "needy"\ntype = "expansion"\n[[template]]\nid = "{target}.do"\ntitle = "Do it with {{tool}}"\n`;
+      const source = `formula = "w"\n[[steps]]\nid = "a"\ntitle = "A"\nexpand = "needy"\n`;
+      expect((await cook(source, { library: { needy } })).steps[0]?.title).toBe("Do it with {{tool}}");
+      const error = await rejection(cook(source, { library: { needy }, vars: {} }));
+      expect(error.message).toBe(
+        'lib/needy.formula.toml:4:1: step "a.do" uses {{tool}}, which no var of w gives a value',
+      );
+      expect(error.hint).toBe(
+        "Give it a value where needy is used (expand_vars, or vars on the compose rule), or declare tool under [vars] of w.",
+      );
+      const given = await cook(
+        source.replace('expand = "needy"', 'expand = "needy"\nexpand_vars = { tool = "a saw" }'),
+        {
+          library: { needy },
+          vars: {},
+        },
+      );
+      expect(given.steps[0]?.title).toBe("Do it with a saw");
+    });
+  });
+
   describe("when expanding with a formula that is not an expansion", () => {
     it("says so at the name", async () => {
       const error = await rejection(
@@ -174,7 +197,11 @@ needs = ["b"]
 `,
       { library: { "double-check": review } },
     );
-    expect(proto.steps.find((step) => step.id === "b.do")).toMatchObject({ assignee: "kim", priority: 1, condition: "{{extra}}" });
+    expect(proto.steps.find((step) => step.id === "b.do")).toMatchObject({
+      assignee: "kim",
+      priority: 1,
+      condition: "{{extra}}",
+    });
     const decided = await cook(
       `formula = "c"\n[vars]\nextra = "false"\n[[steps]]\nid = "a"\ntitle = "A"\n[[steps]]\nid = "b"\ncondition = "{{extra}}"\nneeds = ["a"]\nexpand = "double-check"\n[[steps]]\nid = "c"\ntitle = "C"\nneeds = ["b"]\n`,
       { library: { "double-check": review }, vars: {} },

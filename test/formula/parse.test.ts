@@ -85,6 +85,17 @@ title = "Sketch"
       expect(formula.steps.map((step) => step.id)).toEqual(["a", "b"]);
       expect(formula.steps[1]?.needs[0]?.loc).toEqual({ file: "j.formula.json", line: 5, column: 42 });
     });
+
+    it("locates an unknown key in it and suggests the one meant", () => {
+      const error = formulaErrorOf(() =>
+        parse(
+          '{\n  "formula": "j",\n  "steps": [\n    { "id": "a", "titel": "A" }\n  ]\n}\n',
+          "j.formula.json",
+        ),
+      );
+      expect(error.message).toBe('j.formula.json:4:18: unknown key "titel" in step "a"');
+      expect(error.hint).toMatch(/^Did you mean "title"\? Keys allowed here: id, title,/);
+    });
   });
 
   describe("when advice gives one step as a table and others around", () => {
@@ -177,6 +188,73 @@ focus = "injection"
       );
       expect(error.message).toBe('test.formula.toml:5:1: the timer gate of step "a" has no timeout');
       expect(error.hint).toBe('Add timeout = "30m" (how long to wait).');
+    });
+  });
+
+  describe("when a gate is misspelt", () => {
+    it.each([
+      ["timer", "30m"],
+      ["gh:run", "1h"],
+      ["gh:pr", "2d"],
+      ["human", "24h"],
+      ["mail", "45s"],
+      ["bead", "1h30m"],
+    ])("accepts a %s gate with timeout %s", (type, timeout) => {
+      const formula = parse(
+        `formula = "g"\n[[steps]]\nid = "a"\ntitle = "A"\ngate = { type = "${type}", id = "x", timeout = "${timeout}" }\n`,
+      );
+      expect(formula.steps[0]?.gate).toEqual({ type, id: "x", timeout });
+    });
+
+    it("suggests the gate type that was meant", () => {
+      const error = formulaErrorOf(() =>
+        parse(`formula = "g"\n[[steps]]\nid = "a"\ntitle = "A"\ngate = { type = "gh-run" }\n`),
+      );
+      expect(error.code).toBe("enum");
+      expect(error.message).toBe(
+        'test.formula.toml:5:10: type of the gate of step "a" must be one of timer, gh:run, gh:pr, human, mail, bead (got "gh-run")',
+      );
+      expect(error.hint).toBe('Did you mean "gh:run"? Write type = "gh:run".');
+    });
+
+    it("shows how to write a timeout", () => {
+      const error = formulaErrorOf(() =>
+        parse(
+          `formula = "g"\n[[steps]]\nid = "a"\ntitle = "A"\ngate = { type = "timer", timeout = "30 minutes" }\n`,
+        ),
+      );
+      expect(error.message).toBe(
+        'test.formula.toml:5:26: timeout of the gate of step "a" is not valid (got "30 minutes")',
+      );
+      expect(error.hint).toBe('Write a duration such as "30m", "1h30m", "45s" or "2d".');
+    });
+  });
+
+  describe("when a loop has no body", () => {
+    it("shows the table to add", () => {
+      const error = formulaErrorOf(() =>
+        parse(`formula = "l"\n[[steps]]\nid = "a"\n[steps.loop]\ncount = 2\n`),
+      );
+      expect(error.message).toBe('test.formula.toml:4:1: the loop of step "a" has no "body"');
+      expect(error.hint).toBe(
+        'Add its steps as [[steps.loop.body]] tables, each with id = "..." and title = "...".',
+      );
+    });
+  });
+
+  describe("when a typed var's default has the wrong type", () => {
+    it("says what an int and a bool look like", () => {
+      const error = formulaErrorOf(() =>
+        parse(
+          `formula = "v"\n[vars.n]\ntype = "int"\ndefault = "many"\n[vars.b]\ntype = "bool"\ndefault = "yes"\n[[steps]]\nid = "a"\ntitle = "A"\n`,
+        ),
+      );
+      expect(error.describe()).toBe(
+        'test.formula.toml:4:1: var "n" must be a whole number (got "many")\n' +
+          '  hint: Write default = "3" (a whole number).\n' +
+          'test.formula.toml:7:1: var "b" must be true or false (got "yes")\n' +
+          '  hint: Write default = "true" or false.',
+      );
     });
   });
 

@@ -16,19 +16,17 @@ interface GenStep {
 
 /** A random DAG: step i may need any of the steps before it. */
 function dag(prefix: string, maxSize: number): fc.Arbitrary<GenStep[]> {
-  return fc
-    .integer({ min: 1, max: maxSize })
-    .chain((size) =>
-      fc
-        .tuple(...Array.from({ length: size }, (_, i) => fc.subarray(Array.from({ length: i }, (_, j) => j))))
-        .map((needsLists) =>
-          needsLists.map((needs, i) => ({
-            id: `${prefix}${i}`,
-            title: `Step ${prefix}${i}`,
-            needs: needs.map((j) => `${prefix}${j}`),
-          })),
-        ),
-    );
+  return fc.integer({ min: 1, max: maxSize }).chain((size) =>
+    fc
+      .tuple(...Array.from({ length: size }, (_, i) => fc.subarray(Array.from({ length: i }, (_, j) => j))))
+      .map((needsLists) =>
+        needsLists.map((needs, i) => ({
+          id: `${prefix}${i}`,
+          title: `Step ${prefix}${i}`,
+          needs: needs.map((j) => `${prefix}${j}`),
+        })),
+      ),
+  );
 }
 
 type Decoration =

@@ -151,6 +151,34 @@ describe("walking a molecule", () => {
   });
 });
 
+describe("when another worker has started a ready step", () => {
+  it("names the next step nobody has started", async () => {
+    const town = await freshTown();
+    const poured = await pourMolecule(town, {
+      proto: cookToml(`
+formula = "parallel"
+[[steps]]
+id = "a"
+title = "A"
+[[steps]]
+id = "b"
+title = "B"
+[[steps]]
+id = "c"
+title = "C"
+needs = ["a"]
+`),
+    });
+    const root = poured.root.number;
+    await updateBead(town, { number: poured.steps.b as number, labels: ["type/step", "status/in-progress"] });
+    const done = await completeStep(town, { root, step: "a" });
+    expect(done.view.current?.id).toBe("b");
+    expect(done.next?.id).toBe("c");
+    const last = await completeStep(town, { root, step: "c" });
+    expect(last.next).toBeUndefined();
+  });
+});
+
 describe("squashing a molecule", () => {
   it("posts one digest, closes the open steps as not planned and the root as completed", async () => {
     const town = await freshTown();

@@ -159,6 +159,7 @@ id = "deploy"
 title = "Deploy"
 needs = ["build"]
 labels = ["env:prod"]
+metadata = { region = "eu-west", canary = true }
 gate = { type = "human", timeout = "24h", description = "A release manager signs off." }
 `;
 
@@ -183,6 +184,10 @@ gate = { type = "human", timeout = "24h", description = "A release manager signs
       const deploy = children.find((child) => child.metadata.step === "deploy") as Bead;
       expect(build.priority).toBe(1);
       expect(labelsOf(deploy)).toEqual(["type/step", "env:prod"]);
+      expect(readMoleculeFields(deploy.metadata)).toEqual({
+        needs: ["build"],
+        stepMetadata: { region: "eu-west", canary: true },
+      });
     });
   });
 

@@ -22,6 +22,7 @@ import {
   pourResultLines,
   progressLines,
   readyLines,
+  stepId,
 } from "./molecule-format.ts";
 
 interface PourOptions {
@@ -217,14 +218,14 @@ function registerStep(mol: Command, rt: Runtime): void {
             progress: result.view.progress,
           });
         }
-        const name = `${rt.style.bold(result.step.id)}${result.step.number === undefined ? "" : ` (#${result.step.number})`}`;
+        const name = `${rt.style.bold(stepId(result.step.id))}${result.step.number === undefined ? "" : ` (#${result.step.number})`}`;
         rt.print(result.changed ? `Step ${name} done.` : `Step ${name} was already done.`);
         const { done, total } = result.view.progress;
         if (result.next) {
           const next = result.next;
           const where = next.number === undefined ? "" : ` (#${next.number})`;
           rt.print(
-            `Next: ${rt.style.bold(next.id)}${where} ${truncate(oneLine(next.title), 60)}  ${rt.style.dim(`${done}/${total} done`)}`,
+            `Next: ${rt.style.bold(stepId(next.id))}${where} ${truncate(oneLine(next.title), 60)}  ${rt.style.dim(`${done}/${total} done`)}`,
           );
         } else if (done === total) {
           rt.print(

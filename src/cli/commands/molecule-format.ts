@@ -18,6 +18,13 @@ function levels(steps: readonly Pick<CookedStep, "id" | "needs">[]): Map<string,
   return level;
 }
 
+/** A step's gate and (compile mode) cook-time condition, as trailing marks. */
+function stepMarks(step: CookedStep, style: Style): string {
+  const gate = step.gate === undefined ? "" : style.yellow(`  [gate: ${step.gate.type}]`);
+  const condition = step.condition === undefined ? "" : style.dim(`  [if ${oneLine(step.condition)}]`);
+  return `${gate}${condition}`;
+}
+
 /**
  * The step DAG as text, in stages: a step's stage is one more than the deepest of its needs, so
  * steps sharing a stage can run side by side. Each line names what the step needs.
@@ -36,8 +43,7 @@ export function asciiGraphLines(steps: readonly CookedStep[], style: Style): str
     const label = stage === previous ? " ".repeat(stageWidth) : String(stage + 1).padStart(stageWidth);
     previous = stage;
     const needs = step.needs.length === 0 ? "" : style.dim(`  ← ${step.needs.join(", ")}`);
-    const gate = step.gate === undefined ? "" : style.yellow(`  [gate: ${step.gate.type}]`);
-    return `${style.dim(`${label} │`)} ${style.bold(step.id.padEnd(idWidth))}  ${truncate(oneLine(step.title), 60)}${needs}${gate}`;
+    return `${style.dim(`${label} │`)} ${style.bold(step.id.padEnd(idWidth))}  ${truncate(oneLine(step.title), 60)}${needs}${stepMarks(step, style)}`;
   });
 }
 
@@ -53,7 +59,7 @@ export function formulaListLines(
       ? style.red(`invalid: ${oneLine(listing.error)}`)
       : truncate(oneLine(listing.description ?? ""), 70);
     const shadows = listing.shadows.length > 0 ? style.dim(` (shadows ${listing.shadows.join(", ")})`) : "";
-    return `${style.bold(listing.name.padEnd(width))}  ${style.dim(listing.source.padEnd(24))} ${about}${shadows}`;
+    return `${style.bold(oneLine(listing.name).padEnd(width))}  ${style.dim(listing.source.padEnd(24))} ${about}${shadows}`;
   });
 }
 
@@ -78,10 +84,12 @@ export function formulaLines(proto: Protomolecule, where: string, style: Style, 
         cooked.default === undefined ? undefined : `default ${JSON.stringify(cooked.default)}`,
         cooked.value === undefined ? undefined : `= ${JSON.stringify(cooked.value)}`,
         cooked.enum === undefined ? undefined : `one of ${cooked.enum.join(", ")}`,
+        cooked.pattern === undefined ? undefined : `matches /${cooked.pattern}/`,
+        cooked.type === "string" ? undefined : cooked.type,
       ].filter((fact) => fact !== undefined);
       const about = cooked.description === undefined ? "" : `  ${oneLine(cooked.description)}`;
       lines.push(
-        `  ${style.bold(name)}${facts.length > 0 ? style.dim(` (${facts.join("; ")})`) : ""}${about}`,
+        `  ${style.bold(name)}${facts.length > 0 ? style.dim(` (${oneLine(facts.join("; "))})`) : ""}${about}`,
       );
     }
   }
@@ -91,7 +99,9 @@ export function formulaLines(proto: Protomolecule, where: string, style: Style, 
     const width = Math.min(28, Math.max(...proto.steps.map((step) => step.id.length)));
     for (const step of proto.steps) {
       const needs = step.needs.length === 0 ? "" : style.dim(`  ← ${step.needs.join(", ")}`);
-      lines.push(`  ${style.bold(step.id.padEnd(width))}  ${truncate(oneLine(step.title), 60)}${needs}`);
+      lines.push(
+        `  ${style.bold(step.id.padEnd(width))}  ${truncate(oneLine(step.title), 60)}${needs}${stepMarks(step, style)}`,
+      );
     }
   }
   return lines;
@@ -146,17 +156,22 @@ const MARK: Record<StepState, (style: Style) => string> = {
   blocked: (style) => style.red("✗"),
 };
 
+/** A step id read back from GitHub (issue metadata, a wisp's checklist): untrusted, so cleaned. */
+export function stepId(id: string): string {
+  return truncate(oneLine(id), 80);
+}
+
 function stepLine(step: StepView, style: Style, width: number): string {
   const number = step.number === undefined ? "" : `${`#${step.number}`.padEnd(6)} `;
   const detail =
     step.state === "blocked"
-      ? style.dim(`  waiting on ${step.waitingOn.join(", ")}`)
+      ? style.dim(`  waiting on ${step.waitingOn.map(stepId).join(", ")}`)
       : step.state === "current"
         ? style.cyan(step.started ? "  ← in progress" : "  ← next")
         : step.state === "done" && step.stateReason === "not_planned"
           ? style.dim("  (not planned)")
           : "";
-  return `  ${MARK[step.state](style)} ${style.bold(step.id.padEnd(width))}  ${number}${truncate(oneLine(step.title), 56)}${detail}`;
+  return `  ${MARK[step.state](style)} ${style.bold(stepId(step.id).padEnd(width))}  ${number}${truncate(oneLine(step.title), 56)}${detail}`;
 }
 
 function progressText(view: MoleculeView, style: Style): string {
@@ -172,7 +187,7 @@ function rootLine(view: MoleculeView, style: Style): string {
 
 /** `gt mol current`. */
 export function currentLines(view: MoleculeView, style: Style): string[] {
-  const width = Math.min(28, Math.max(4, ...view.steps.map((step) => step.id.length)));
+  const width = Math.min(28, Math.max(4, ...view.steps.map((step) => stepId(step.id).length)));
   return [
     `${rootLine(view, style)}  ${progressText(view, style)}`,
     ...view.steps.map((step) => stepLine(step, style, width)),
@@ -182,20 +197,21 @@ export function currentLines(view: MoleculeView, style: Style): string[] {
 /** `gt mol progress`. */
 export function progressLines(view: MoleculeView, style: Style): string[] {
   const lines = [rootLine(view, style), `  ${progressText(view, style)}`];
-  if (view.current) lines.push(`  current: ${style.bold(view.current.id)} ${oneLine(view.current.title)}`);
+  if (view.current)
+    lines.push(`  current: ${style.bold(stepId(view.current.id))} ${oneLine(view.current.title)}`);
   return lines;
 }
 
 /** `gt mol ready`. */
 export function readyLines(view: MoleculeView, style: Style): string[] {
   if (view.ready.length > 0) {
-    const width = Math.min(28, Math.max(4, ...view.ready.map((step) => step.id.length)));
+    const width = Math.min(28, Math.max(4, ...view.ready.map((step) => stepId(step.id).length)));
     return view.ready.map((step) => stepLine({ ...step, state: "ready" }, style, width));
   }
   if (view.progress.done === view.progress.total) {
     return [`All ${view.progress.total} steps are done. Squash it: bd mol squash ${view.root.number}`];
   }
-  const started = view.steps.filter((step) => step.started).map((step) => step.id);
+  const started = view.steps.filter((step) => step.started).map((step) => stepId(step.id));
   return [
     style.dim(
       started.length > 0

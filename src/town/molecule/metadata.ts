@@ -27,6 +27,22 @@ export interface MoleculeFields {
   gateFor?: string;
   /** Wisp root: every step's needs, by step id, in checklist order. */
   dag?: Record<string, string[]>;
+  /** Step: the issue type the formula gives it, when not a plain task (`epic`, `bug`, ...). */
+  stepType?: string;
+  /** Step: the formula step's own `metadata` table, copied as written (vars substituted). */
+  stepMetadata?: Record<string, unknown>;
+  /** Step: its `waits_for` (`all-children`, `any-children`, `children-of(<id>)`), for the runtime. */
+  waitsFor?: string;
+  /** Step: its `on_complete` fan-out (`for_each`, `bond`, `vars`, mode), for the runtime. */
+  onComplete?: OnCompleteSpec;
+}
+
+/** A step's runtime fan-out as it rides in the step's metadata. */
+export interface OnCompleteSpec {
+  forEach: string;
+  bond: string;
+  vars: Record<string, string>;
+  mode: "parallel" | "sequential";
 }
 
 const gateSchema = z.object({
@@ -43,6 +59,15 @@ const fieldSchemas = {
   gate: gateSchema,
   gateFor: z.string().min(1),
   dag: z.record(z.string(), z.array(z.string())),
+  stepType: z.string().min(1),
+  stepMetadata: z.record(z.string(), z.unknown()),
+  waitsFor: z.string().min(1),
+  onComplete: z.object({
+    forEach: z.string(),
+    bond: z.string(),
+    vars: z.record(z.string(), z.string()),
+    mode: z.enum(["parallel", "sequential"]),
+  }),
 } satisfies Record<keyof MoleculeFields, z.ZodType>;
 
 const FIELD_NAMES = Object.keys(fieldSchemas) as (keyof MoleculeFields)[];

@@ -224,6 +224,32 @@ function checkLimits(proto: Protomolecule, items: readonly PourItem[]): void {
   }
 }
 
+/**
+ * A step's labels: the formula's, plus Beads' `gate:<waits_for>` marker for a step that waits on
+ * children spawned at runtime (shortened to `gate:children-of` when the whole would not fit a
+ * label; the full text is in the step's metadata either way).
+ */
+function stepLabels(step: CookedStep): string[] {
+  const labels = [...step.labels];
+  if (step.waitsFor !== undefined) {
+    const full = `gate:${step.waitsFor}`;
+    const label = validateLabelName(full) === null ? full : `gate:${step.waitsFor.replace(/\(.*$/, "")}`;
+    if (!labels.includes(label)) labels.push(label);
+  }
+  return labels;
+}
+
+/** What a step's issue keeps of the cooked step beyond its text: needs, and runtime fields. */
+function stepFields(step: CookedStep): MoleculeFields {
+  return {
+    needs: [...step.needs],
+    ...(step.type === "task" ? {} : { stepType: step.type }),
+    ...(Object.keys(step.metadata).length === 0 ? {} : { stepMetadata: step.metadata }),
+    ...(step.waitsFor === undefined ? {} : { waitsFor: step.waitsFor }),
+    ...(step.onComplete === undefined ? {} : { onComplete: step.onComplete }),
+  };
+}
+
 /** The item key of a step, and of the gate that holds it. */
 export const stepKey = (id: string): string => `step:${id}`;
 export const gateKey = (id: string): string => `gate:${id}`;
@@ -269,8 +295,8 @@ export function planPour(proto: Protomolecule, options: PlanOptions = {}): PourP
       title: clip(step.title, TITLE_MAX),
       body: stepBody(proto, step),
       ...(step.priority !== undefined && isPriority(step.priority) ? { priority: step.priority } : {}),
-      labels: [...step.labels],
-      fields: { needs: [...step.needs] },
+      labels: stepLabels(step),
+      fields: stepFields(step),
       blockedBy,
     });
   }

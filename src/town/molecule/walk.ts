@@ -110,7 +110,7 @@ export interface StepDoneResult {
   changed: boolean;
   /** The molecule after the step was closed. */
   view: MoleculeView;
-  /** The step to work on next, if any is ready. */
+  /** The first ready step nobody has started (hooked or in progress), if any. */
   next?: StepView;
 }
 
@@ -159,9 +159,11 @@ async function completeWispStep(
   return finishStep(viewWisp(updated), step.id, true);
 }
 
+/** The result of `step done`: the next step is the first ready one nobody has started. */
 function finishStep(view: MoleculeView, stepId: string, changed: boolean): StepDoneResult {
   const step = view.steps.find((candidate) => candidate.id === stepId) as StepView;
-  return { step, changed, view, ...(view.current === undefined ? {} : { next: view.current }) };
+  const next = view.ready[0];
+  return { step, changed, view, ...(next === undefined ? {} : { next }) };
 }
 
 /**
