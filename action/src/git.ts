@@ -2,12 +2,20 @@
 // (and any left behind are removed before the agent starts), so every command that talks to
 // origin carries the runner's token for that one command only. Only the runner pushes, and only
 // `origin <its branch>`.
+//
+// The agent can write anywhere in the checkout, `.git/` included: a hook, `core.fsmonitor`, a
+// credential helper or a new `origin` URL planted there would run (or send the token) when the
+// runner next calls git. So the runner snapshots `.git/config` before the agent starts and puts
+// it back after, and every runner command turns hooks, fsmonitor and credential helpers off and
+// runs with an environment that holds no secret.
+import { readFile, writeFile } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
 
-/** Runs a command without a shell; never throws for a non-zero exit. */
+/** Runs a command without a shell, with exactly `env` as its environment; never throws for a non-zero exit. */
 export type Exec = (
   file: string,
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string> },
+  options: { cwd: string; env: Record<string, string> },
 ) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 
 export interface GitParams {
@@ -15,18 +23,32 @@ export interface GitParams {
   cwd: string;
   /** The token the runner pushes and fetches with. */
   token: string;
+  /** The environment git runs with: the runner's without any secret (`withoutSecrets`). */
+  env: Record<string, string>;
 }
 
-/** Where the branch starts: reused from origin (crash recovery) or new from the base. */
-export type BranchStart = { reused: true; head: string } | { reused: false; head: string };
+// Overrides on every runner command, whatever the checkout's config says by then.
+const HARDENED = [
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "credential.helper=",
+  "-c",
+  "core.askPass=",
+];
 
 function authHeader(token: string): string {
   return `http.extraheader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
 }
 
 async function git(params: GitParams, args: readonly string[], options: { remote?: boolean } = {}) {
-  const full = options.remote ? ["-c", authHeader(params.token), ...args] : [...args];
-  return params.exec("git", full, { cwd: params.cwd, env: { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" } });
+  const full = [...HARDENED, ...(options.remote ? ["-c", authHeader(params.token)] : []), ...args];
+  return params.exec("git", full, {
+    cwd: params.cwd,
+    env: { ...params.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+  });
 }
 
 async function gitOk(
@@ -36,12 +58,30 @@ async function gitOk(
 ): Promise<string> {
   const result = await git(params, args, options);
   if (result.exitCode !== 0) {
-    const shown = args.filter((a) => !a.startsWith("http.extraheader")).join(" ");
     throw new Error(
-      `git ${shown} failed (exit ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}`,
+      `git ${args.join(" ")} failed (exit ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}`,
     );
   }
   return result.stdout.trim();
+}
+
+/** Puts `.git/config` back as it was when the snapshot was taken. */
+export type RestoreConfig = () => Promise<boolean>;
+
+/**
+ * Takes a copy of the checkout's `.git/config`; the function it returns writes the copy back
+ * (and says whether anything had changed), undoing whatever the agent configured.
+ */
+export async function snapshotConfig(params: GitParams): Promise<RestoreConfig> {
+  const gitDir = await gitOk(params, ["rev-parse", "--git-dir"]);
+  const path = join(isAbsolute(gitDir) ? gitDir : join(params.cwd, gitDir), "config");
+  const saved = await readFile(path, "utf8");
+  return async () => {
+    const now = await readFile(path, "utf8").catch(() => null);
+    if (now === saved) return false;
+    await writeFile(path, saved);
+    return true;
+  };
 }
 
 /** Removes credentials a checkout left in `.git/config`, so the agent cannot read them. */
@@ -64,6 +104,9 @@ export async function dropPersistedCredentials(params: GitParams): Promise<strin
   for (const name of names) await gitOk(params, ["config", "--local", "--unset-all", name]);
   return names;
 }
+
+/** Where the branch starts: reused from origin (crash recovery) or new from the base. */
+export type BranchStart = { reused: true; head: string } | { reused: false; head: string };
 
 /** Checks out `branch`: origin's copy when it exists (keeping every commit), else a new one from `base`. */
 export async function checkoutBranch(
@@ -126,6 +169,25 @@ export async function commitLeftovers(params: GitParams & { message: string }): 
 export async function changedFiles(params: GitParams & { base: string }): Promise<string[]> {
   const out = await gitOk(params, ["diff", "--name-only", `origin/${params.base}...HEAD`]);
   return out.split("\n").filter((s) => s !== "");
+}
+
+/** The subjects of the commits on HEAD that `origin/<base>` lacks, newest first, at most `max`. */
+export async function commitSubjects(params: GitParams & { base: string; max: number }): Promise<string[]> {
+  const out = await gitOk(params, [
+    "log",
+    `--max-count=${params.max}`,
+    "--format=%s",
+    `origin/${params.base}..HEAD`,
+  ]);
+  return out.split("\n").filter((s) => s !== "");
+}
+
+/** A file's text on `origin/<base>`; null when the base has no such file. */
+export async function readBaseFile(
+  params: GitParams & { base: string; path: string },
+): Promise<string | null> {
+  const result = await git(params, ["show", `origin/${params.base}:${params.path}`]);
+  return result.exitCode === 0 ? result.stdout : null;
 }
 
 /** Commits on HEAD that `origin/<base>` lacks. */

@@ -11,6 +11,21 @@ const number = (what: string, min: number) =>
     .transform(Number)
     .refine((n) => n >= min, `${what} must be at least ${min}`);
 
+const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `90s`, `45m`, `2h` or a bare number of minutes, in milliseconds. */
+const duration = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(DURATION, `${what} must be a duration such as 90s, 45m or 2h`)
+    .transform((text) => {
+      const [, amount = "0", unit = "m"] = DURATION.exec(text) ?? [];
+      return Math.round(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
+    })
+    .refine((ms) => ms >= 1_000, `${what} must be at least 1s`);
+
 /** The action's inputs and the runner's context, checked. */
 export const PolecatInputsSchema = z.object({
   githubToken: z.string().min(1, "github-token is required"),
@@ -41,6 +56,8 @@ export const PolecatInputsSchema = z.object({
   maxTurns: z.union([z.literal("").transform(() => null), number("max-turns", 1)]),
   allowedTools: z.string(),
   agentCommand: z.string().trim(),
+  /** How long the agent may run, in milliseconds. */
+  timeLimitMs: duration("time-limit"),
   baseBranch: z.string().trim(),
   /** `owner/name`. */
   repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY must be owner/name"),
@@ -69,6 +86,7 @@ export function readInputs(env: Readonly<Record<string, string | undefined>> = p
     maxTurns: input("max-turns"),
     allowedTools: input("allowed-tools"),
     agentCommand: input("agent-command"),
+    timeLimitMs: input("time-limit") || "60m",
     baseBranch: input("base-branch"),
     repository: env.GITHUB_REPOSITORY ?? "",
     apiUrl: env.GITHUB_API_URL || "https://api.github.com",

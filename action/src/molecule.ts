@@ -5,6 +5,7 @@
 import type { Logger } from "../../src/log.ts";
 import type { Bead } from "../../src/model/bead.ts";
 import type { MoleculeStepState } from "../../src/runner/outbox-plan.ts";
+import { splitAcceptance } from "../../src/runner/prompt.ts";
 import type { TownContext } from "../../src/town/context.ts";
 import { loadMolecule } from "../../src/town/molecule/index.ts";
 
@@ -14,6 +15,8 @@ export interface PolecatMolecule {
   steps: MoleculeStepState[];
   /** The step to work on now (the first open one). */
   current: string | null;
+  /** What the current step's issue asks, and how it is accepted (from its body). */
+  currentDetail: { description: string | null; acceptance: string | null } | null;
 }
 
 /** Whether the bead is a molecule's root or one of its steps. */
@@ -30,7 +33,9 @@ export async function loadPolecatMolecule(params: {
 }): Promise<PolecatMolecule | null> {
   if (!belongsToMolecule(params.bead)) return null;
   try {
-    const { view } = await loadMolecule(params.town, params.bead.number);
+    const { view, children } = await loadMolecule(params.town, params.bead.number);
+    const currentIssue = children.find((child) => child.number === view.current?.number);
+    const detail = currentIssue ? splitAcceptance(currentIssue.body) : null;
     return {
       root: view.root.number,
       formula: view.root.formula ?? (params.formula || "molecule"),
@@ -41,6 +46,12 @@ export async function loadPolecatMolecule(params: {
         done: step.state === "done",
       })),
       current: view.current?.id ?? null,
+      currentDetail: detail
+        ? {
+            description: detail.description === "" ? null : detail.description,
+            acceptance: detail.acceptance,
+          }
+        : null,
     };
   } catch (error: unknown) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,33 +1,27 @@
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { listComments } from "../../src/github/comments.ts";
 import { getBead } from "../../src/github/issues.ts";
 import type { GitHubClient } from "../../src/github/octokit.ts";
-import { findOpenPull, openPull, updatePull } from "../../src/github/pulls.ts";
-import { getHookHolder } from "../../src/github/refs.ts";
 import type { Logger } from "../../src/log.ts";
-import { formatAddress } from "../../src/model/address.ts";
-import { describeHolder } from "../../src/model/hook.ts";
 import { redactSecrets } from "../../src/model/redact.ts";
 import { buildAgentInvocation } from "../../src/runner/agent-command.ts";
-import { polecatBranch, renderPrBody, renderPrTitle } from "../../src/runner/branch.ts";
-import { buildAgentEnv } from "../../src/runner/env.ts";
+import { readFixUp } from "../../src/model/fixup.ts";
+import { polecatBranch } from "../../src/runner/branch.ts";
+import { buildAgentEnv, withoutSecrets } from "../../src/runner/env.ts";
 import { EMPTY_PROGRESS_TALLY, type ProgressTally, tallyEvent } from "../../src/runner/progress.ts";
-import { buildPrompt, type PromptMail } from "../../src/runner/prompt.ts";
 import { decideStatus, type FinalStatus } from "../../src/runner/status.ts";
 import type { AgentResult } from "../../src/runner/stream.ts";
-import { parseHandoffComment, renderHandoffComment, renderStepSummary } from "../../src/runner/summary.ts";
-import { commentOnBead } from "../../src/town/beads.ts";
+import { renderStepSummary } from "../../src/runner/summary.ts";
 import type { TownContext } from "../../src/town/context.ts";
 import { detachHook } from "../../src/town/hooks.ts";
-import { readInbox } from "../../src/town/mail.ts";
 import { runAgent, type SpawnAgent } from "./agent.ts";
+import { finishJob } from "./finish.ts";
 import * as git from "./git.ts";
 import type { PolecatInputs } from "./inputs.ts";
 import { loadPolecatMolecule, withClosed } from "./molecule.ts";
 import { createOutboxApplier } from "./outbox-apply.ts";
 import { type ProgressKeeper, startProgress } from "./progress.ts";
-import { failEarly, readInstructions, writeShims } from "./setup.ts";
+import { gatherPrompt } from "./prompt.ts";
+import { describeHookUnlessOurs, failEarly, jobPaths, writeShims } from "./setup.ts";
 
 export interface PolecatDeps {
   inputs: PolecatInputs;
@@ -40,7 +34,7 @@ export interface PolecatDeps {
   cliEntry: { node: string; script: string };
   now: () => number;
   log: Logger;
-  /** Watchdog limits for the agent's stream; defaults: 5 h in all, 15 min of silence. */
+  /** Watchdog limits for the agent's stream; default: the `time-limit` input in all, 15 min of silence. */
   limits?: { deadlineMs: number; idleMs: number };
   /** How often the outbox is applied while the agent runs. */
   outboxPollMs?: number;
@@ -58,6 +52,9 @@ export interface PolecatOutcome {
   summary: string;
   rawStreamPath: string | null;
 }
+
+/** An agent that prints nothing for this long is stopped (or for the whole time limit, if shorter). */
+const IDLE_LIMIT_MS = 15 * 60_000;
 
 /**
  * Runs the polecat's job from the hook to the pull request. Throws only on an unexpected error,
@@ -99,21 +96,21 @@ async function runSteps(
   // 1. The branch name, and the hook: refuse a stale dispatch before touching anything.
   const branchName = polecatBranch(inputs.polecat, inputs.bead);
   if (!branchName.ok) return failEarly(branchName.error.message, "", inputs, secrets);
-  const branch = branchName.value;
-  const hook = await getHookHolder(town, inputs.bead);
-  const holder = hook.held ? hook.holder : null;
-  if (!holder || holder.polecat !== inputs.polecat || holder.attempt !== inputs.attempt) {
-    const now = hook.held ? (holder ? describeHolder(holder) : "a claim that cannot be read") : "nobody";
+  const ownBranch = branchName.value;
+  const hookNow = await describeHookUnlessOurs(town, inputs);
+  if (hookNow !== null) {
     return failEarly(
-      `Stale dispatch refused: #${inputs.bead} is not hooked to ${inputs.polecat} attempt ${inputs.attempt} (it is held by ${now}). Nothing was changed; sling the bead again for a fresh dispatch.`,
-      branch,
+      `Stale dispatch refused: #${inputs.bead} is not hooked to ${inputs.polecat} attempt ${inputs.attempt} (it is held by ${hookNow}). Nothing was changed; sling the bead again for a fresh dispatch.`,
+      ownBranch,
       inputs,
       secrets,
     );
   }
 
-  // 2. The bead and the progress comment.
+  // 2. The bead and the progress comment. A refinery fix-up works on its pull request's branch.
   const bead = await getBead(town, inputs.bead);
+  const fixUp = readFixUp(bead.metadata);
+  const branch = fixUp?.branch ?? ownBranch;
   const molecule = await loadPolecatMolecule({ town, bead, formula: inputs.formula, log });
   const progressSteps = (closed: readonly string[]) =>
     withClosed(molecule?.steps ?? [], closed).map(({ id, title, done }) => ({ id, title, done }));
@@ -164,7 +161,12 @@ async function runSteps(
   // 4. The branch: reuse origin's (crash recovery) or start it from the base.
   const base =
     inputs.baseBranch || (await deps.octokit.rest.repos.get({ owner, repo: name })).data.default_branch;
-  const g: git.GitParams = { exec: deps.exec, cwd: inputs.workspace, token: inputs.githubToken };
+  const g: git.GitParams = {
+    exec: deps.exec,
+    cwd: inputs.workspace,
+    token: inputs.githubToken,
+    env: withoutSecrets(deps.env),
+  };
   const dropped = await git.dropPersistedCredentials(g);
   if (dropped.length > 0) log.info({ dropped }, "removed credentials the checkout left in .git/config");
   await git.ensureIdentity({
@@ -175,60 +177,22 @@ async function runSteps(
   const start = await git.checkoutBranch({ ...g, branch, base });
   log.info({ branch, reused: start.reused }, start.reused ? "resuming the branch" : "starting the branch");
 
-  // 5. The prompt: bead, unread mail, last handoff, the repo's own instructions.
+  // 5. The prompt: bead, molecule, unread mail, last handoff, the repo's own instructions.
   const rig = name;
   const address = `${rig}/polecats/${inputs.polecat}`;
-  const mail: PromptMail[] = await readInbox(town, { address })
-    .then((inbox) =>
-      inbox.entries.map((e) => ({
-        from: formatAddress(e.message.envelope.from),
-        subject: e.message.envelope.subject,
-        body: e.message.body,
-        sentAt: e.createdAt,
-      })),
-    )
-    .catch((error: unknown) => {
-      log.warn(
-        { address },
-        `could not read the inbox: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return [];
-    });
-  const handoffs = (await listComments(town, { issue: bead.number }))
-    .map((c) => parseHandoffComment(c.body))
-    .filter((h) => h !== null);
-  const last = handoffs.at(-1) ?? null;
-  const prompt = buildPrompt({
-    repo: inputs.repository,
-    bead: { number: bead.number, title: bead.title, body: bead.body, url: bead.url },
-    polecat: inputs.polecat,
-    address,
-    attempt: inputs.attempt,
-    branch,
-    baseBranch: base,
-    molecule: molecule
-      ? {
-          root: molecule.root,
-          formula: molecule.formula,
-          steps: molecule.steps.map(({ id, title, done }) => ({ id, title, done })),
-          current: molecule.current,
-        }
-      : null,
-    mail,
-    lastHandoff: last ? { text: last.text, polecat: last.polecat, attempt: last.attempt } : null,
-    instructions: await readInstructions(inputs.workspace),
-    maxTurns: inputs.maxTurns,
-  });
+  const prompt = await gatherPrompt({ town, inputs, git: g, bead, molecule, branch, base, address, log });
 
   // 6. The agent's environment: no GitHub token, `gt` on PATH in outbox mode.
-  const jobDir = join(
-    inputs.tempDir,
-    `gastown-polecat-${bead.number}-${inputs.attempt}-${inputs.runId ?? deps.now()}`,
-  );
-  const binDir = join(jobDir, "bin");
+  const paths = jobPaths({
+    tempDir: inputs.tempDir,
+    bead: bead.number,
+    attempt: inputs.attempt,
+    runKey: inputs.runId ?? deps.now(),
+  });
+  const binDir = paths.bin;
   await writeShims(binDir, deps.cliEntry);
-  const outboxPath = join(jobDir, "outbox.jsonl");
-  const rawStreamPath = join(jobDir, "agent-stream.jsonl");
+  const outboxPath = paths.outbox;
+  const rawStreamPath = paths.rawStream;
   await writeFile(outboxPath, "");
   const agentEnv = buildAgentEnv({
     env: deps.env,
@@ -243,7 +207,9 @@ async function runSteps(
   const allSecrets = [...new Set([...secrets, ...agentEnv.secrets])];
   log.info({ removed: agentEnv.removed }, "agent environment built without these variables");
 
-  // 7. Run the agent: stream → progress, outbox applied as it grows.
+  // 7. Run the agent: stream → progress, outbox applied as it grows. Whatever it configures in
+  // `.git/config` is undone before the runner calls git again.
+  const restoreConfig = await git.snapshotConfig(g);
   const outbox = createOutboxApplier({
     town,
     path: outboxPath,
@@ -278,7 +244,11 @@ async function runSteps(
       prompt,
       rawStreamPath,
       secrets: allSecrets,
-      limits: deps.limits ?? { deadlineMs: 5 * 3_600_000, idleMs: 15 * 60_000 },
+      limits: deps.limits ?? {
+        deadlineMs: inputs.timeLimitMs,
+        idleMs: Math.min(IDLE_LIMIT_MS, inputs.timeLimitMs),
+      },
+      onStderr: (line) => log.info({}, `[agent] ${line}`),
       onEvent: (event) => {
         tally = tallyEvent(tally, event);
         void progress.update({
@@ -294,7 +264,9 @@ async function runSteps(
   await drain();
   const result: AgentResult | null = run.outcome.kind === "result" ? run.outcome.result : null;
 
-  // 8. Commit leftovers as a safety net; decide how the job ended.
+  // 8. Undo the agent's git config, commit leftovers as a safety net, re-read the hook, and
+  // decide how the job ended.
+  if (await restoreConfig()) log.warn({ branch }, "the agent changed .git/config; it was put back");
   const committed = await git.commitLeftovers({
     ...g,
     message: `polecat ${inputs.polecat}: work left uncommitted on #${bead.number}`,
@@ -310,59 +282,26 @@ async function runSteps(
     entries: outbox.state.entries,
     hasChanges: ahead > 0,
     maxTurns: inputs.maxTurns,
+    hookLostTo: await describeHookUnlessOurs(town, inputs),
   });
   const reasons = decision.reasons.map((r) => redactSecrets(r, allSecrets));
 
-  // 9. Push only `origin <branch>`, then open or update the PR.
-  if (decision.push) await git.pushBranch({ ...g, branch });
-  let pr: { number: number; url: string } | null = null;
-  if (decision.openPr) {
-    const title = renderPrTitle(bead.title);
-    const body = renderPrBody({
-      bead: bead.number,
-      polecat: inputs.polecat,
-      branch,
-      attempt: inputs.attempt,
-      convoy: bead.milestone?.number ?? null,
-      convoyTitle: bead.milestone?.title ?? null,
-      summary: outbox.state.signals.done?.summary ?? result?.text ?? null,
-      steps: progressSteps(outbox.state.signals.stepsClosed),
-      runUrl,
-      secrets: allSecrets,
-    });
-    const open = await findOpenPull(town, branch);
-    const pull = open
-      ? await updatePull(town, { number: open.number, title, body })
-      : await openPull(town, { head: branch, base, title, body });
-    pr = { number: pull.number, url: pull.url };
-  }
-
-  // 10. The hook's final state, the handoff and the note for a bead back to ready.
-  if (decision.writeHandoff) {
-    await commentOnBead(town, {
-      number: bead.number,
-      body: renderHandoffComment({
-        bead: bead.number,
-        polecat: inputs.polecat,
-        attempt: inputs.attempt,
-        reason: reasons[0] ?? "The job stopped.",
-        done: [
-          `${ahead} commit(s) on \`${branch}\``,
-          ...outbox.state.signals.stepsClosed.map((s) => `step ${s} closed`),
-        ],
-        next: "Continue from the branch's last commit.",
-        runUrl,
-        secrets: allSecrets,
-      }),
-    });
-  }
-  if (decision.hook === "release") await detachHook(town, { bead: bead.number, polecat: inputs.polecat });
-  if (decision.beadBackToReady) {
-    await commentOnBead(town, {
-      number: bead.number,
-      body: redactSecrets(`${reasons.join(" ")}`, allSecrets),
-    });
-  }
+  // 9–10. Push, the PR, the handoff, the hook's final state.
+  const pr = await finishJob({
+    town,
+    inputs,
+    git: g,
+    bead,
+    branch,
+    base,
+    decision,
+    reasons,
+    steps: progressSteps(outbox.state.signals.stepsClosed),
+    stepsClosed: outbox.state.signals.stepsClosed,
+    summary: outbox.state.signals.done?.summary ?? result?.text ?? null,
+    runUrl,
+    secrets: allSecrets,
+  });
 
   // 11. The final progress edit and the step summary.
   const figures = result

@@ -20,13 +20,24 @@ export interface ProgressKeeper {
   readonly edits: number;
 }
 
+/** Runs `fn` after `ms`; returns what cancels it. */
+export type Schedule = (fn: () => void, ms: number) => () => void;
+
+const scheduleWithTimer: Schedule = (fn, ms) => {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
+};
+
 export async function startProgress(params: {
   town: TownContext;
   initial: ProgressInput;
   now: () => number;
   log: Logger;
+  /** How a deferred edit is scheduled; a timer unless a test drives the clock. */
+  schedule?: Schedule;
 }): Promise<ProgressKeeper> {
   const { town, log, now } = params;
+  const schedule = params.schedule ?? scheduleWithTimer;
   let input = params.initial;
   const existing = findProgressComment(await listComments(town, { issue: input.bead }), {
     bead: input.bead,
@@ -38,15 +49,15 @@ export async function startProgress(params: {
   let lastEditAt: number | null = null;
   let edits = 0;
   let chain: Promise<void> = Promise.resolve();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelScheduled: (() => void) | undefined;
 
   const write = async (final: boolean): Promise<void> => {
     const body = renderProgressComment(input);
     const decision = decideProgressEdit({ now: now(), lastEditAt, changed: body !== lastBody, final });
     if (!decision.edit) {
-      if (decision.retryInMs !== null && timer === undefined) {
-        timer = setTimeout(() => {
-          timer = undefined;
+      if (decision.retryInMs !== null && cancelScheduled === undefined) {
+        cancelScheduled = schedule(() => {
+          cancelScheduled = undefined;
           chain = chain.then(() => write(false));
         }, decision.retryInMs);
       }
@@ -72,17 +83,17 @@ export async function startProgress(params: {
     },
     update(change, options = {}) {
       input = { ...input, ...change };
-      if (options.final && timer !== undefined) {
-        clearTimeout(timer);
-        timer = undefined;
+      if (options.final && cancelScheduled !== undefined) {
+        cancelScheduled();
+        cancelScheduled = undefined;
       }
       chain = chain.then(() => write(options.final ?? false));
       return chain;
     },
     async flush() {
-      if (timer !== undefined) {
-        clearTimeout(timer);
-        timer = undefined;
+      if (cancelScheduled !== undefined) {
+        cancelScheduled();
+        cancelScheduled = undefined;
       }
       await chain;
     },

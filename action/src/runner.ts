@@ -1,6 +1,5 @@
 // The action's middle layer: read the inputs, build the clients, run the job, set the outputs,
 // and fail once, in one place.
-import { appendFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import { execa } from "execa";
 import { createOctokit } from "../../src/github/octokit.ts";
@@ -24,10 +23,12 @@ function actionsLogger(secrets: () => readonly string[]): Logger {
   };
 }
 
-const exec: Exec = async (file, args, options) => {
+/** Runs a command without a shell, with exactly the given environment. */
+export const exec: Exec = async (file, args, options) => {
   const result = await execa(file, [...args], {
     cwd: options.cwd,
-    ...(options.env ? { env: options.env } : {}),
+    env: options.env,
+    extendEnv: false,
     reject: false,
     stdin: "ignore",
   });
@@ -38,18 +39,21 @@ const exec: Exec = async (file, args, options) => {
   };
 };
 
-const spawnAgent: SpawnAgent = (params) => {
+/** Starts the agent through execa, in its own process group. */
+export const spawnAgent: SpawnAgent = (params) => {
   const child = execa(params.file, [...params.args], {
     cwd: params.cwd,
     env: params.env,
     extendEnv: false,
     input: params.input,
     reject: false,
-    stderr: "inherit",
     buffer: false,
+    // Its own process group, so ending the agent ends whatever it started too.
+    detached: true,
   });
   return {
     stdout: child.stdout,
+    stderr: child.stderr,
     exited: child.then((result) => ({
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? null,
@@ -58,11 +62,28 @@ const spawnAgent: SpawnAgent = (params) => {
           ? `The agent command \`${params.file}\` could not start: ${result.shortMessage}`
           : null,
     })),
-    kill: () => {
-      child.kill("SIGTERM");
+    kill: (signal = "SIGTERM") => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // The group is gone already.
+      }
     },
   };
 };
+
+/** Appends to the step summary (`GITHUB_STEP_SUMMARY`, which @actions/core finds). */
+async function writeSummary(text: string, log: Logger): Promise<void> {
+  try {
+    await core.summary.addRaw(text).write();
+  } catch (error: unknown) {
+    log.warn(
+      {},
+      `could not write the step summary: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
 
 /** Whether the API lives on this machine (the loopback GitHub), never github.com or an Enterprise host. */
 export function isLoopbackApi(apiUrl: string): boolean {
@@ -105,12 +126,13 @@ export async function run(): Promise<void> {
     core.setOutput("turns", String(outcome.turns));
     core.setOutput("cost-usd", String(outcome.costUsd));
     core.setOutput("duration-s", String(outcome.durationS));
-    const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile) await appendFile(summaryFile, `${outcome.summary}\n`);
+    await writeSummary(`${outcome.summary}\n`, log);
     if (outcome.status === "failed") core.setFailed(outcome.reasons[0] ?? "The polecat failed.");
   } catch (error: unknown) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
     core.setOutput("status", "failed");
-    core.setFailed(redactSecrets(message, secrets));
+    // Every job leaves a step summary, an unexpected error's too.
+    await writeSummary(`## ❌ Failed\n\n> ${message.replace(/\n+/g, " ")}\n`, log);
+    core.setFailed(message);
   }
 }

@@ -1,15 +1,24 @@
-// The job's set-up pieces: the early refusal, the agent's `gt`/`bd` shims, and the repository's
-// own instructions for agents.
-import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+// The job's set-up pieces: the hook check, the early refusal and the agent's `gt`/`bd` shims.
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { getHookHolder } from "../../src/github/refs.ts";
+import { describeHolder } from "../../src/model/hook.ts";
 import { redactSecrets } from "../../src/model/redact.ts";
-import type { AgentInstructions } from "../../src/runner/prompt.ts";
 import { renderStepSummary } from "../../src/runner/summary.ts";
+import type { TownContext } from "../../src/town/context.ts";
 import type { PolecatInputs } from "./inputs.ts";
 import type { PolecatOutcome } from "./polecat.ts";
 
-const INSTRUCTION_FILES = ["CLAUDE.md", "AGENTS.md"];
+/** Null when the hook names this polecat and attempt; otherwise who (or what) holds it. */
+export async function describeHookUnlessOurs(
+  town: TownContext,
+  inputs: PolecatInputs,
+): Promise<string | null> {
+  const hook = await getHookHolder(town, inputs.bead);
+  const holder = hook.held ? hook.holder : null;
+  if (holder && holder.polecat === inputs.polecat && holder.attempt === inputs.attempt) return null;
+  return hook.held ? (holder ? describeHolder(holder) : "a claim that cannot be read") : "nobody";
+}
 
 /** The outcome of a job refused before the agent ran. */
 export function failEarly(
@@ -43,6 +52,22 @@ export function failEarly(
   };
 }
 
+/** Where one job keeps its files under the runner's temp directory (the workflow uploads `rawStream`). */
+export function jobPaths(params: { tempDir: string; bead: number; attempt: number; runKey: number }): {
+  dir: string;
+  bin: string;
+  outbox: string;
+  rawStream: string;
+} {
+  const dir = join(params.tempDir, `gastown-polecat-${params.bead}-${params.attempt}-${params.runKey}`);
+  return {
+    dir,
+    bin: join(dir, "bin"),
+    outbox: join(dir, "outbox.jsonl"),
+    rawStream: join(dir, "agent-stream.jsonl"),
+  };
+}
+
 /** Writes `gt` and `bd` for the agent: this program again, with GASTOWN_CLI set. */
 export async function writeShims(dir: string, entry: { node: string; script: string }): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -55,14 +80,4 @@ export async function writeShims(dir: string, entry: { node: string; script: str
     );
     await chmod(file, 0o755);
   }
-}
-
-/** CLAUDE.md and AGENTS.md at the checkout's root, as the prompt shows them. */
-export async function readInstructions(workspace: string): Promise<AgentInstructions[]> {
-  const found: AgentInstructions[] = [];
-  for (const file of INSTRUCTION_FILES) {
-    const path = join(workspace, file);
-    if (existsSync(path)) found.push({ file, content: (await readFile(path, "utf8")).slice(0, 20_000) });
-  }
-  return found;
 }

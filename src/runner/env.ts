@@ -125,6 +125,19 @@ export function buildAgentEnv(params: AgentEnvParams): AgentEnv {
   return { env, removed: removed.sort(), secrets: [...secrets] };
 }
 
+/**
+ * The environment without anything `isSecretVariable` names, Anthropic credentials included: what
+ * the runner's own git commands run with, so a hook or helper the agent planted finds no token.
+ */
+export function withoutSecrets(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || isSecretVariable(name) || isAgentCredential(name)) continue;
+    clean[name] = value;
+  }
+  return clean;
+}
+
 /** Names in `env` that must not reach the agent (tokens, keys, secrets); empty when it is clean. */
 export function findSecretVariables(env: Readonly<Record<string, string | undefined>>): string[] {
   return Object.keys(env).filter((name) => env[name] !== undefined && isSecretVariable(name));

@@ -94,6 +94,52 @@ function untrusted(label: string, text: string): string {
   ].join("\n");
 }
 
+const HEADING = /^(#{1,6})\s/;
+const ACCEPTANCE_HEADING = /^(#{1,6})\s+acceptance(?:\s+criteria)?\s*:?\s*#*\s*$/i;
+const ACCEPTANCE_LEAD = /^\*\*acceptance(?:\s+criteria)?(?::\*\*|\*\*:)\s*(.*)$/i;
+
+/**
+ * An issue body's acceptance criteria taken out of its description: an `Acceptance` (or
+ * `Acceptance criteria`) heading's section, or a paragraph led by `**Acceptance:**` as poured
+ * steps carry it. `acceptance` is null when the body names none. Lines inside code fences are
+ * never taken for either.
+ */
+export function splitAcceptance(body: string): { description: string; acceptance: string | null } {
+  const lines = body.replace(/\r\n?/g, "\n").split("\n");
+  const cut = (start: number, end: number, first: string[]) => {
+    const acceptance = [...first, ...lines.slice(start + 1, end)].join("\n").trim();
+    const description = [...lines.slice(0, start), ...lines.slice(end)]
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim();
+    return { description, acceptance: acceptance === "" ? null : acceptance };
+  };
+  let fence: string | null = null;
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] ?? "";
+    const fenceMark = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fenceMark && (fence === null || fenceMark.startsWith(fence))) {
+      fence = fence === null ? fenceMark : null;
+      continue;
+    }
+    if (fence !== null) continue;
+    const heading = ACCEPTANCE_HEADING.exec(line);
+    if (heading) {
+      const level = heading[1]?.length ?? 1;
+      let end = i + 1;
+      while (end < lines.length && !((HEADING.exec(lines[end] ?? "")?.[1]?.length ?? 7) <= level)) end += 1;
+      return cut(i, end, []);
+    }
+    const lead = ACCEPTANCE_LEAD.exec(line);
+    if (lead) {
+      let end = i + 1;
+      while (end < lines.length && (lines[end] ?? "").trim() !== "") end += 1;
+      return cut(i, end, [lead[1] ?? ""]);
+    }
+  }
+  return { description: body.trim(), acceptance: null };
+}
+
 /** The step to work on: the named one, else the first that is not done; null when all are. */
 export function currentStep(steps: readonly PromptStep[], named?: string | null): PromptStep | null {
   if (named) {

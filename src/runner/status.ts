@@ -26,6 +26,11 @@ export interface StatusInput {
   hasChanges: boolean;
   /** The `max-turns` the agent was given. */
   maxTurns?: number | null;
+  /**
+   * Set when, at the end of the run, the hook no longer names this polecat and attempt (someone
+   * unslung or reslung the bead meanwhile): who holds it now.
+   */
+  hookLostTo?: string | null;
 }
 
 export interface StatusDecision {
@@ -36,8 +41,12 @@ export interface StatusDecision {
   push: boolean;
   /** Open or update the pull request. */
   openPr: boolean;
-  /** Release the hook (done, or nothing to continue) or keep it for the next job. */
-  hook: "release" | "keep";
+  /**
+   * The hook's final state: `review` releases it and marks the bead in progress while its pull
+   * request is reviewed (so nobody slings it again), `release` puts the bead back to ready,
+   * `keep` leaves it hooked for the next job.
+   */
+  hook: "review" | "release" | "keep";
   /** Put the bead back to ready with a note (the agent finished but changed nothing). */
   beadBackToReady: boolean;
   /** The runner writes the handoff comment (the agent did not hand off itself). */
@@ -84,6 +93,15 @@ const NO_CHANGES =
 /** Decides the final status. Precedence: escalation, `gt done`, `gt handoff`, then the stream. */
 export function decideStatus(input: StatusInput): StatusDecision {
   if (input.startError) return decision("failed", [input.startError], input);
+  if (input.hookLostTo) {
+    return decision(
+      "failed",
+      [
+        `The bead's hook moved on while the agent ran (it is now held by ${input.hookLostTo}): the work stays on the branch, and the pull request, the hook and the bead were left alone.`,
+      ],
+      input,
+    );
+  }
 
   const escalations = input.entries.filter((e) => e.kind === "escalate");
   if (escalations.length > 0) {
@@ -109,7 +127,7 @@ export function decideStatus(input: StatusInput): StatusDecision {
     }
     return decision("done", ["The agent finished the work (`gt done`)."], input, {
       openPr: true,
-      hook: "release",
+      hook: "review",
     });
   }
 
@@ -144,7 +162,7 @@ export function decideStatus(input: StatusInput): StatusDecision {
       "done",
       ["The agent finished without running `gt done`; its changes are submitted for review."],
       input,
-      { openPr: true, hook: "release" },
+      { openPr: true, hook: "review" },
     );
   }
 

@@ -32,6 +32,7 @@ describe("action/action.yml", () => {
       "max-turns",
       "allowed-tools",
       "agent-command",
+      "time-limit",
       "base-branch",
     ]);
     expect(metadata.inputs["agent-command"]?.default).toBe("claude");

@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fenced, fenceFor } from "../../src/runner/format.ts";
-import { buildPrompt, cleanUntrusted, currentStep, type PromptInput } from "../../src/runner/prompt.ts";
+import {
+  buildPrompt,
+  cleanUntrusted,
+  currentStep,
+  type PromptInput,
+  splitAcceptance,
+} from "../../src/runner/prompt.ts";
 
 const base: PromptInput = {
   repo: "acme/app",
@@ -204,5 +210,50 @@ describe("currentStep", () => {
 
   it("is null when every step is done", () => {
     expect(currentStep(steps.map((s) => ({ ...s, done: true })))).toBeNull();
+  });
+});
+
+describe("splitAcceptance", () => {
+  describe("when a poured step leads a paragraph with **Acceptance:**", () => {
+    it("takes that paragraph out of the description", () => {
+      const body = [
+        "Write the login handler.",
+        "",
+        "**Acceptance:** Only local paths are followed,",
+        "and the tests cover it.",
+        "",
+        "Step `build` of formula `feature`. When it is done: `gt mol step done build`.",
+      ].join("\n");
+      expect(splitAcceptance(body)).toEqual({
+        description:
+          "Write the login handler.\n\nStep `build` of formula `feature`. When it is done: `gt mol step done build`.",
+        acceptance: "Only local paths are followed,\nand the tests cover it.",
+      });
+    });
+  });
+
+  describe("when the body has an Acceptance criteria heading", () => {
+    it("takes its section, up to the next heading of the same level", () => {
+      const body =
+        "## Problem\nRedirects.\n\n## Acceptance criteria\n- [ ] local only\n- [ ] tested\n\n## Notes\nSee #3.";
+      expect(splitAcceptance(body)).toEqual({
+        description: "## Problem\nRedirects.\n\n## Notes\nSee #3.",
+        acceptance: "- [ ] local only\n- [ ] tested",
+      });
+    });
+  });
+
+  describe("when the body names no acceptance criteria", () => {
+    it("keeps the whole body as the description", () => {
+      expect(splitAcceptance("  Fix the typo.\n")).toEqual({
+        description: "Fix the typo.",
+        acceptance: null,
+      });
+    });
+
+    it("does not take a heading inside a code fence", () => {
+      const body = "Example:\n```md\n## Acceptance\nnot this\n```";
+      expect(splitAcceptance(body)).toEqual({ description: body, acceptance: null });
+    });
   });
 });

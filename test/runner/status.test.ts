@@ -25,13 +25,13 @@ const ok: StatusInput = {
 
 describe("decideStatus", () => {
   describe("when the agent ran gt done with changes", () => {
-    it("is done: push, open the PR, release the hook", () => {
+    it("is done: push, open the PR, release the hook with the bead in review", () => {
       expect(decideStatus({ ...ok, entries: [entry({ kind: "done" })] })).toEqual({
         status: "done",
         reasons: ["The agent finished the work (`gt done`)."],
         push: true,
         openPr: true,
-        hook: "release",
+        hook: "review",
         beadBackToReady: false,
         writeHandoff: false,
       });
@@ -41,7 +41,7 @@ describe("decideStatus", () => {
   describe("when the agent finished cleanly without gt done", () => {
     it("is done all the same, and says so", () => {
       const decision = decideStatus(ok);
-      expect(decision).toMatchObject({ status: "done", openPr: true });
+      expect(decision).toMatchObject({ status: "done", openPr: true, hook: "review" });
       expect(decision.reasons[0]).toBe(
         "The agent finished without running `gt done`; its changes are submitted for review.",
       );
@@ -179,6 +179,24 @@ describe("decideStatus", () => {
           entries: [entry({ kind: "done" })],
         }),
       ).toMatchObject({ status: "failed", reasons: ["No Anthropic credentials."] });
+    });
+  });
+
+  describe("when the hook moved on while the agent ran", () => {
+    it("fails, pushes the work, and leaves the PR, the hook and the bead alone", () => {
+      expect(
+        decideStatus({ ...ok, entries: [entry({ kind: "done" })], hookLostTo: "polecat toast (attempt 3)" }),
+      ).toEqual({
+        status: "failed",
+        reasons: [
+          "The bead's hook moved on while the agent ran (it is now held by polecat toast (attempt 3)): the work stays on the branch, and the pull request, the hook and the bead were left alone.",
+        ],
+        push: true,
+        openPr: false,
+        hook: "keep",
+        beadBackToReady: false,
+        writeHandoff: false,
+      });
     });
   });
 });
