@@ -1,9 +1,10 @@
 // The app as a GitHub Actions workflow (DESIGN §7, "Actions only"): the same app function, fed
 // the one event that started the job. This is the runtime's one boundary module: it alone reads
 // `GITHUB_*`, builds Probot on the job's token, and hands the event to `probot.receive`. A
-// scheduled (or manually started) run is a patrol: queued beads are dispatched and convoys whose
-// beads all closed are landed. Events made with the workflow's own GITHUB_TOKEN start no
-// workflows, so set GASTOWN_TOKEN to an app token or PAT for the polecat dispatches to run.
+// scheduled (or manually started) run is a patrol (patrol.ts). `pull_request_target` (how the
+// workflow sees pull requests from forks too) is handed over as the `pull_request` it is. Events
+// made with the workflow's own GITHUB_TOKEN start no workflows, so set GASTOWN_TOKEN to an app
+// token (README: "Running without a server").
 import { readFile } from "node:fs/promises";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
@@ -36,8 +37,9 @@ export function readActionsEnvironment(env: NodeJS.ProcessEnv): ActionsEnvironme
       `The Gas Town workflow needs ${missing.join(", ")} in its environment. Run it from a workflow step with env: GASTOWN_TOKEN: \${{ secrets.GASTOWN_TOKEN }}.`,
     );
   }
+  const event = env.GITHUB_EVENT_NAME as string;
   return {
-    event: env.GITHUB_EVENT_NAME as string,
+    event: event === "pull_request_target" ? "pull_request" : event,
     eventPath: env.GITHUB_EVENT_PATH as string,
     token,
     apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),

@@ -1,11 +1,14 @@
 // Dispatch capacity (`max_polecats`): a rig runs at most N polecats at once. Each running polecat
 // holds one of N slot refs, `refs/gastown/slots/<i>`, taken with GitHub's create-ref
 // compare-and-swap exactly as hooks are claimed, so ten concurrent slings with a cap of three start
-// exactly three runs whatever the interleaving. A slot's tag names the bead it runs; the slot is
-// freed when that bead's run completes, the bead closes or its hook is released.
+// exactly three runs whatever the interleaving. A slot's tag names the bead it runs: a sling points
+// the slot at its hook claim's own tag (one request, and the record is the hook holder), older
+// slots have a tag of their own. The slot is freed when that bead's run completes, the bead closes
+// or its hook is released.
 import { findRun } from "../github/actions.ts";
 import { findBead } from "../github/issues.ts";
 import { createMarker, deleteMarker, readMarker } from "../github/refs.ts";
+import { decodeHolder } from "../model/hook.ts";
 import { logOf, nowOf, type TownContext } from "./context.ts";
 
 /** The ref namespace of dispatch slots. */
@@ -28,8 +31,20 @@ function encodeSlot(holder: SlotHolder): string {
   return `${SLOT_HEADER}\n${JSON.stringify({ bead: holder.bead, at: holder.at })}\n`;
 }
 
-/** Reads a slot tag's message; null when it is not a slot record (treated as a stray, freeable slot). */
+/**
+ * How long a slot taken by a sling still under way is kept although its bead does not show the
+ * hooked label yet (a sling labels the bead after it dispatched). A sling that died mid-way frees
+ * its slot on the first reap after this.
+ */
+export const SLOT_GRACE_MS = 10 * 60_000;
+
+/**
+ * Reads a slot tag's message: a hook claim's record (the tag a sling shares with its hook) or a
+ * slot record; null when it is neither (treated as a stray, freeable slot).
+ */
 function decodeSlot(slot: number, message: string | null): SlotHolder | null {
+  const hook = decodeHolder(message ?? "");
+  if (hook.ok) return { slot, bead: hook.value.bead, at: hook.value.at };
   const [header, json] = (message ?? "").split("\n");
   if (header?.trim() !== SLOT_HEADER) return null;
   try {
@@ -49,6 +64,11 @@ export interface TakeSlotParams {
   max: number;
   /** The commit slot tags point at (saves reading the default branch again). */
   commitSha?: string;
+  /**
+   * The bead's hook claim tag: slots then point at it (one request each) instead of a tag of their
+   * own, and its holder record says which bead the slot runs.
+   */
+  tagSha?: string;
 }
 
 /**
@@ -57,12 +77,14 @@ export interface TakeSlotParams {
  */
 export async function takeSlot(town: TownContext, params: TakeSlotParams): Promise<number | null> {
   const at = nowOf(town).toISOString();
+  const tagSha = params.tagSha;
   for (let slot = 0; slot < params.max; slot++) {
     const result = await createMarker(town, {
       ref: slotRef(slot),
       tag: `gastown-slot-${slot}`,
       message: encodeSlot({ slot, bead: params.bead, at }),
       ...(params.commitSha === undefined ? {} : { commitSha: params.commitSha }),
+      ...(tagSha === undefined ? {} : { tagSha }),
     });
     if (result.created) {
       logOf(town).debug({ bead: params.bead, slot }, "dispatch slot taken");
@@ -108,20 +130,23 @@ export async function freeSlotOf(town: TownContext, params: { bead: number; max:
  * its bead is no longer hooked, or the record is unreadable; with `checkRuns`, also when the
  * bead's recorded run has completed (the repair for a missed `workflow_run` event). Returns the
  * slots freed.
- * A slot taken a moment ago by a sling still under way is kept: its bead is already hooked.
+ * A slot taken less than {@link SLOT_GRACE_MS} ago by a sling still under way is kept although
+ * its bead is not labelled hooked yet.
  */
 export async function reapSlots(
   town: TownContext,
   params: { max: number; completedRun?: number; checkRuns?: boolean },
 ): Promise<number[]> {
   const slots = await readSlots(town, params.max);
+  const now = nowOf(town).getTime();
   const freed: number[] = [];
   for (const { slot, holder } of slots) {
     const bead = holder ? await findBead(town, holder.bead) : null;
+    const fresh = holder !== null && now - Date.parse(holder.at) < SLOT_GRACE_MS;
     let done =
       bead === null ||
       bead.status === "closed" ||
-      bead.status !== "hooked" ||
+      (bead.status !== "hooked" && !fresh) ||
       (params.completedRun !== undefined && bead.metadata.run === params.completedRun);
     const run = bead?.metadata.run;
     if (!done && params.checkRuns && run !== undefined) {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { ROUTED_EVENTS as ROUTED } from "../../src/app/index.ts";
 
 interface Manifest {
   name: string;
@@ -15,25 +16,9 @@ interface Manifest {
 
 const manifest = parse(readFileSync(new URL("../../app.yml", import.meta.url), "utf8")) as Manifest;
 
-/**
- * The events the router handles (issue 5, "Events and commands"). GitHub sends `installation` and
- * `installation_repositories` to every App unasked, so they are handled but not subscribed.
- */
-const ROUTED_EVENTS = [
-  "issues",
-  "issue_comment",
-  "milestone",
-  "pull_request",
-  "pull_request_review",
-  "check_suite",
-  "check_run",
-  "status",
-  "workflow_run",
-  "workflow_job",
-  "push",
-  "installation",
-  "installation_repositories",
-];
+/** The events the router handles, without their actions (`issues.opened` → `issues`). */
+const ROUTED_EVENTS = [...new Set(ROUTED.map((event) => event.split(".")[0] as string))];
+/** GitHub sends these to every App unasked, and refuses them as subscriptions. */
 const ALWAYS_DELIVERED = ["installation", "installation_repositories"];
 
 /** The permission GitHub requires before it delivers each event to an App. */
@@ -62,6 +47,26 @@ describe("app.yml, the GitHub App manifest", () => {
   it("leaves the webhook URL and redirect to Probot's setup", () => {
     expect(manifest.hook_attributes).toBeUndefined();
     expect(manifest.redirect_url).toBeUndefined();
+  });
+
+  it("routes the events issues 5 and 7 name", () => {
+    expect(ROUTED_EVENTS).toEqual(
+      expect.arrayContaining([
+        "issues",
+        "issue_comment",
+        "milestone",
+        "pull_request",
+        "pull_request_review",
+        "check_suite",
+        "check_run",
+        "status",
+        "workflow_run",
+        "workflow_job",
+        "push",
+        "installation",
+        "installation_repositories",
+      ]),
+    );
   });
 
   it("subscribes to exactly the routed events GitHub lets an App subscribe to", () => {

@@ -49,8 +49,9 @@ describe("/help", () => {
       | \`/sling [#bead \\| polecat] [--formula F] [--var k=v]... [--force]\` | Hook the bead to a polecat and start its run | yes |
       | \`/unsling [#bead]\` | Cancel the run and release the hook (keeps the branch) | yes |
       | \`/hook [#bead]\` | Show the polecat, run and attempt holding the bead | no |
-      | \`/convoy create "name" #1 #2... [--notify @user]...\` | Group beads into a convoy (a milestone) | yes |
+      | \`/convoy create "name" #1 #2... [--notify @user]... [--feed]\` | Group beads into a convoy (a milestone); --feed slings them one after another | yes |
       | \`/convoy add #3 [#4...]\` | Add beads to this bead's convoy | yes |
+      | \`/convoy feed [off]\` | Sling this bead's convoy one bead at a time, each when the last closes | yes |
       | \`/convoy status\` | Show this bead's convoy and its progress | no |
       | \`/mail <address> "subject" <body...>\` | Send mail to an agent or the overseer | yes |
       | \`/ready\` | List the beads ready to sling | no |
@@ -65,7 +66,7 @@ describe("/help", () => {
 
       | Command | What it does | Needs write |
       | --- | --- | --- |
-      | \`/queue [p=N]\` | Put this pull request in the refinery's merge queue (higher p first) | yes |
+      | \`/queue [p=0..4]\` | Put this pull request in the refinery's merge queue (p=0 goes first) | yes |
       | \`/dequeue\` | Take this pull request out of the merge queue | yes |
 
       Commands that change the town need write, maintain or admin permission on this repository.
@@ -77,15 +78,17 @@ describe("/help", () => {
     expect(renderCommandHelp("convoy")).toMatchInlineSnapshot(`
       "**/convoy**
 
-      - \`/convoy create "name" #1 #2... [--notify @user]...\`: Group beads into a convoy (a milestone) (needs write access)
+      - \`/convoy create "name" #1 #2... [--notify @user]... [--feed]\`: Group beads into a convoy (a milestone); --feed slings them one after another (needs write access)
       - \`/convoy add #3 [#4...]\`: Add beads to this bead's convoy (needs write access)
+      - \`/convoy feed [off]\`: Sling this bead's convoy one bead at a time, each when the last closes (needs write access)
       - \`/convoy status\`: Show this bead's convoy and its progress
 
       Examples:
 
       \`\`\`
-      /convoy create "Auth rework" #12 #13 --notify @alice
+      /convoy create "Auth rework" #12 #13 --notify @alice --feed
       /convoy add #14
+      /convoy feed
       /convoy status
       \`\`\`"
     `);

@@ -136,8 +136,13 @@ describe("/convoy", () => {
         title: "Auth rework",
         beads: [{ number: 1 }, { repo: "octo/api", number: 2 }],
         notify: ["alice", "bob", "carol"],
+        feed: false,
       },
     );
+  });
+
+  it("marks a convoy feeding with --feed", () => {
+    expect(command('/convoy create "Auth" #1 #2 --feed')).toMatchObject({ title: "Auth", feed: true });
   });
 
   it("takes a one-word name unquoted, and a quoted number as a name", () => {
@@ -161,9 +166,14 @@ describe("/convoy", () => {
     expect(command("/convoy status")).toEqual({ name: "convoy", action: "status" });
   });
 
+  it("switches feeding on and off", () => {
+    expect(command("/convoy feed")).toEqual({ name: "convoy", action: "feed", feed: true });
+    expect(command("/convoy feed off")).toEqual({ name: "convoy", action: "feed", feed: false });
+  });
+
   describe("when the arguments are wrong", () => {
     it.each([
-      ["/convoy", "/convoy: needs create, add or status.", "Write it as "],
+      ["/convoy", "/convoy: needs create, add, feed or status.", "Write it as "],
       ["/convoy creat #1", '/convoy: "creat" is not a convoy action.', "Did you mean /convoy create?"],
       ["/convoy create", "/convoy: create needs a name or beads.", 'Write /convoy create "name" #1 #2.'],
       [
@@ -181,11 +191,16 @@ describe("/convoy", () => {
       ],
       ["/convoy add", "/convoy: add needs at least one bead.", "Write /convoy add #3."],
       ["/convoy status now", '/convoy: unexpected "now".', "Write it as "],
+      [
+        "/convoy feed maybe",
+        '/convoy: "maybe" is neither on nor off.',
+        "Write /convoy feed or /convoy feed off.",
+      ],
     ])("%s → %s", (text, message, hint) => {
       const problem = error(text);
       expect(problem.message).toBe(message);
       expect(problem.hint.startsWith(hint)).toBe(true);
-      expect(problem.usage?.split("\n")).toHaveLength(3);
+      expect(problem.usage?.split("\n")).toHaveLength(4);
     });
   });
 });
@@ -342,14 +357,17 @@ describe("/help", () => {
 });
 
 describe("/queue", () => {
-  it("takes an optional p=N priority", () => {
+  it("takes an optional p=0..4 priority, P0 first as for beads", () => {
     expect(command("/queue")).toEqual({ name: "queue", priority: null });
-    expect(command("/queue p=10")).toEqual({ name: "queue", priority: 10 });
-    expect(command("/queue P=-2")).toEqual({ name: "queue", priority: -2 });
+    expect(command("/queue p=0")).toEqual({ name: "queue", priority: 0 });
+    expect(command("/queue P=4")).toEqual({ name: "queue", priority: 4 });
+    expect(command("/queue p1")).toEqual({ name: "queue", priority: 1 });
   });
 
   it.each([
     ["/queue high", '/queue: "high" is not a queue priority.'],
+    ["/queue p=10", '/queue: "p=10" is not a queue priority.'],
+    ["/queue p=-1", '/queue: "p=-1" is not a queue priority.'],
     ["/queue p=1 p=2", '/queue: unexpected "p=2".'],
   ])("%s → %s", (text, message) => {
     expect(error(text).message).toBe(message);
@@ -391,6 +409,7 @@ describe("which commands change the town", () => {
         "/convoy create A #1",
         "/convoy add #1",
         "/convoy status",
+        "/convoy feed",
         "/mail mayor/ s b",
         "/ready",
         "/status",
@@ -410,6 +429,7 @@ describe("which commands change the town", () => {
       "/convoy create A #1": true,
       "/convoy add #1": true,
       "/convoy status": false,
+      "/convoy feed": true,
       "/mail mayor/ s b": true,
       "/ready": false,
       "/status": false,

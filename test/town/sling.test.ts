@@ -84,6 +84,9 @@ describe("sling", () => {
       expect(refused.outcome).toBe("not-ready");
       expect(runsOf(t)).toHaveLength(before);
       expect((await getHookHolder(t.town, bead.number)).held).toBe(false);
+      const after = await getBead(t.town, bead.number);
+      expect(after.status).toBe("deferred");
+      expect(after.problems).toEqual([]);
 
       const forced = await sling(t.town, { bead: bead.number, settings: settings(), force: true });
       expect(forced.outcome).toBe("dispatched");

@@ -66,14 +66,24 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     "convoy",
     [
       {
-        usage: '/convoy create "name" #1 #2... [--notify @user]...',
-        summary: "Group beads into a convoy (a milestone)",
+        usage: '/convoy create "name" #1 #2... [--notify @user]... [--feed]',
+        summary: "Group beads into a convoy (a milestone); --feed slings them one after another",
         mutating: true,
       },
       { usage: "/convoy add #3 [#4...]", summary: "Add beads to this bead's convoy", mutating: true },
+      {
+        usage: "/convoy feed [off]",
+        summary: "Sling this bead's convoy one bead at a time, each when the last closes",
+        mutating: true,
+      },
       { usage: "/convoy status", summary: "Show this bead's convoy and its progress", mutating: false },
     ],
-    ['/convoy create "Auth rework" #12 #13 --notify @alice', "/convoy add #14", "/convoy status"],
+    [
+      '/convoy create "Auth rework" #12 #13 --notify @alice --feed',
+      "/convoy add #14",
+      "/convoy feed",
+      "/convoy status",
+    ],
   ),
   spec(
     "mail",
@@ -148,12 +158,12 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     "queue",
     [
       {
-        usage: "/queue [p=N]",
-        summary: "Put this pull request in the refinery's merge queue (higher p first)",
+        usage: "/queue [p=0..4]",
+        summary: "Put this pull request in the refinery's merge queue (p=0 goes first)",
         mutating: true,
       },
     ],
-    ["/queue", "/queue p=10"],
+    ["/queue", "/queue p=0"],
     true,
   ),
   spec(

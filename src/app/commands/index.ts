@@ -16,7 +16,7 @@ export {
   unknownCommandError,
   type CommandOutcome,
 } from "./parse.ts";
-export { scanCommandLines, type CommandLine } from "./scan.ts";
+export { mentions, proseLines, scanCommandLines, type CommandLine } from "./scan.ts";
 export { closestMatch, editDistance } from "./suggest.ts";
 export { Lexer, tokenize, TokenizeError, type Token } from "./tokenize.ts";
 export * from "./types.ts";

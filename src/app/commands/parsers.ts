@@ -2,7 +2,7 @@
 // (parse.ts adds the usage line). Free-text commands (mail, escalate) take the rest of their line
 // and the lines below it as written.
 import { parseAddress } from "../../model/address.ts";
-import { parsePriority } from "../../model/vocabulary.ts";
+import { type Priority, parsePriority } from "../../model/vocabulary.ts";
 import { FORMULA_NAME } from "../../formula/schema.ts";
 import { POLECAT_NAME } from "../config/polecat-names.ts";
 import {
@@ -98,11 +98,12 @@ function checkFormulaName(formula: string): void {
 
 function parseConvoy(lexer: Lexer): ConvoyCommand {
   const action = lexer.next();
-  if (!action) throw new UsageProblem("needs create, add or status");
+  if (!action) throw new UsageProblem("needs create, add, feed or status");
   switch (action.value.toLowerCase()) {
     case "create": {
       const { positionals, options } = readArgs(lexer, [
         { name: "--notify", takesValue: true, repeatable: true },
+        { name: "--feed", takesValue: false },
       ]);
       const [first, ...rest] = positionals;
       if (!first)
@@ -125,7 +126,14 @@ function parseConvoy(lexer: Lexer): ConvoyCommand {
         .flatMap((value) => value.split(","))
         .filter((value) => value.trim() !== "")
         .map((value) => readLogin(value.trim()));
-      return { name: "convoy", action: "create", title: titled ? first.value.trim() : null, beads, notify };
+      return {
+        name: "convoy",
+        action: "create",
+        title: titled ? first.value.trim() : null,
+        beads,
+        notify,
+        feed: options.has("--feed"),
+      };
     }
     case "add": {
       const { positionals } = readArgs(lexer, []);
@@ -138,11 +146,25 @@ function parseConvoy(lexer: Lexer): ConvoyCommand {
       expectNoMore(positionals);
       return { name: "convoy", action: "status" };
     }
+    case "feed": {
+      const { positionals } = readArgs(lexer, []);
+      const first = positionals[0];
+      expectNoMore(positionals, 1);
+      const word = first?.value.toLowerCase() ?? "on";
+      if (word !== "on" && word !== "off")
+        throw new UsageProblem(
+          `"${first?.value}" is neither on nor off`,
+          "Write /convoy feed or /convoy feed off.",
+        );
+      return { name: "convoy", action: "feed", feed: word === "on" };
+    }
     default: {
-      const guess = closestMatch(action.value, ["create", "add", "status"]);
+      const guess = closestMatch(action.value, ["create", "add", "feed", "status"]);
       throw new UsageProblem(
         `"${action.value}" is not a convoy action`,
-        guess ? `Did you mean /convoy ${guess}?` : "Write /convoy create, /convoy add or /convoy status.",
+        guess
+          ? `Did you mean /convoy ${guess}?`
+          : "Write /convoy create, /convoy add, /convoy feed or /convoy status.",
       );
     }
   }
@@ -246,13 +268,13 @@ export const PARSERS: Readonly<Record<CommandName, Parser>> = {
     const first = positionals[0];
     expectNoMore(positionals, 1);
     if (!first) return { name: "queue", priority: null };
-    const match = /^p=(-?\d{1,4})$/i.exec(first.value);
+    const match = /^p=?([0-4])$/i.exec(first.value);
     if (!match)
       throw new UsageProblem(
         `"${first.value}" is not a queue priority`,
-        "Write p=N with a whole number, such as p=10.",
+        "Write p=0 (goes first) to p=4, as bead priorities go: /queue p=0.",
       );
-    return { name: "queue", priority: Number(match[1]) };
+    return { name: "queue", priority: Number(match[1]) as Priority };
   },
   dequeue: bare({ name: "dequeue" }),
 };

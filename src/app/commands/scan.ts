@@ -144,3 +144,28 @@ export function scanCommandLines(body: string): CommandLine[] {
     };
   });
 }
+
+/**
+ * The lines of `body` that are prose (not code, quotes or HTML comments), with inline code spans
+ * blanked: where an `@mention` of the app counts.
+ */
+export function proseLines(body: string): string[] {
+  const lines = splitLines(body);
+  const kinds = classifyLines(lines);
+  maskMultilineCode(lines, kinds);
+  return lines.flatMap((line, index) => {
+    if (kinds[index] !== "text") return [];
+    let out = line;
+    for (const [from, to] of codeSpans(line).reverse()) out = `${out.slice(0, from)} ${out.slice(to)}`;
+    return [out];
+  });
+}
+
+/** True when prose in `body` @mentions `login` (`gastown` or `gastown[bot]`, any case). */
+export function mentions(body: string, login: string): boolean {
+  const name = login.replace(/^@/, "").replace(/\[bot\]$/i, "");
+  if (name === "") return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`(^|[^A-Za-z0-9_/@-])@${escaped}(\\[bot\\])?(?![A-Za-z0-9_-])`, "i");
+  return proseLines(body).some((line) => pattern.test(line));
+}

@@ -73,6 +73,8 @@ export interface ConvoyCreateCommand {
   beads: BeadRef[];
   /** GitHub logins (without `@`) told once when the convoy lands. */
   notify: string[];
+  /** The convoy feeds itself: its beads are slung one after another as each closes. */
+  feed: boolean;
 }
 
 /** `/convoy add #3 [#4...]`: add beads to the convoy of the bead commented on. */
@@ -88,7 +90,14 @@ export interface ConvoyStatusCommand {
   action: "status";
 }
 
-export type ConvoyCommand = ConvoyCreateCommand | ConvoyAddCommand | ConvoyStatusCommand;
+/** `/convoy feed [off]`: the convoy of the bead commented on feeds itself (or stops). */
+export interface ConvoyFeedCommand {
+  name: "convoy";
+  action: "feed";
+  feed: boolean;
+}
+
+export type ConvoyCommand = ConvoyCreateCommand | ConvoyAddCommand | ConvoyStatusCommand | ConvoyFeedCommand;
 
 /** `/mail <address> "subject" <body...>` */
 export interface MailCommand {
@@ -141,11 +150,11 @@ export interface HelpCommand {
   topic: CommandName | null;
 }
 
-/** `/queue [p=N]`: put a pull request in the refinery's queue (higher p goes first). */
+/** `/queue [p=N]`: put a pull request in the refinery's queue; `p=0` goes first, as P0 beads do. */
 export interface QueueCommand {
   name: "queue";
-  /** Null: the default queue priority. */
-  priority: number | null;
+  /** Null: the priority of the PR's bead (p2 without one). */
+  priority: Priority | null;
 }
 
 /** `/dequeue`: take a pull request out of the refinery's queue. */

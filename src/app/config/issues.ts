@@ -82,6 +82,7 @@ const RULE_HINTS: Readonly<Record<string, string>> = {
   "refinery.base_branch": "Write a branch name such as `main`, or null to use the default branch.",
   "refinery.staging_branch": "Write a branch name such as `gastown/staging`; the refinery owns that branch.",
   "allowed_bots[]": 'Write the bot\'s login, such as `renovate[bot]`, or "*" for every bot.',
+  "overseers[]": "Write a login such as `alice`, or a team as `acme/maintainers`.",
 };
 
 function ruleHint(path: ConfigPath): string | undefined {

@@ -133,14 +133,36 @@ const RefinerySchema = z.strictObject({
   required_checks: z
     .array(z.string().min(1))
     .default([])
-    .describe("Check names that must pass; empty means every check reported on the commit must pass."),
+    .describe(
+      "Check names that must pass; empty: the base branch's protection or rulesets say, else every check reported on the commit must pass.",
+    ),
   base_branch: branchName()
     .nullable()
     .default(null)
     .describe("The branch merged into; null means the default branch."),
   staging_branch: branchName()
     .default("gastown/staging")
-    .describe("The branch batches are tested on (batch mode)."),
+    .describe("The branch batches are tested on (batch mode). The repo's CI must run on pushes to it."),
+  queue_label: z
+    .string()
+    .min(1)
+    .max(50)
+    .default("gt/queue")
+    .describe("Adding this label to a pull request puts it in the queue (as /queue does)."),
+  timeout_minutes: z
+    .int()
+    .min(1)
+    .max(1440)
+    .default(60)
+    .describe("Checks still pending this long after a build started count as failed."),
+  merge_method: z
+    .enum(["merge", "squash", "rebase"])
+    .default("merge")
+    .describe("How direct mode merges a pull request (batch mode always lands merge commits)."),
+  delete_merged_branches: z
+    .boolean()
+    .default(true)
+    .describe("Delete a merged pull request's branch (only branches of this repository)."),
 });
 
 const WitnessSchema = z.strictObject({
@@ -165,6 +187,8 @@ const WitnessSchema = z.strictObject({
 });
 
 const BOT_LOGIN = /^(\*|[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?)$/;
+/** A login or an `org/team`, with or without `@`. */
+const MENTIONABLE = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}(\/[A-Za-z0-9._-]+)?$/;
 
 /** The shape of one config file, without the rules that only hold for the merged whole. */
 export const ConfigFileSchema = z
@@ -193,6 +217,17 @@ export const ConfigFileSchema = z
       .default([])
       .describe(
         'Bots whose comments may command the town, with a writer\'s rights ("*": every bot). The app never obeys itself.',
+      ),
+    overseers: z
+      .array(
+        z.string().regex(MENTIONABLE, {
+          error: "must be a GitHub login such as alice, or a team such as acme/maintainers",
+        }),
+      )
+      .max(20)
+      .default([])
+      .describe(
+        "Humans (logins, or org/team) @mentioned on escalations so GitHub notifies them. Empty: the bead's assignees and whoever slung it.",
       ),
     refinery: RefinerySchema.prefault({}).describe(
       "The refinery: the merge-queue bot that lands polecats' pull requests.",

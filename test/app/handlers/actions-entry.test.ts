@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import nock from "nock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getBead } from "../../../src/github/issues.ts";
+import { createBead, getBead } from "../../../src/github/issues.ts";
 import { createOctokit } from "../../../src/github/octokit.ts";
 import type { SimRepo } from "../../../src/sim/index.ts";
 import { type HookReceiver, startHookReceiver } from "../../helpers/hook-receiver.ts";
@@ -97,6 +97,37 @@ describe("the app as a workflow", () => {
       expect(comments.filter((c) => c.user?.login === "gastown[bot]").map((c) => c.body)).toEqual([
         expect.stringContaining("Slung"),
       ]);
+    }, 60_000);
+  });
+
+  describe("when the job's event is the schedule", () => {
+    it("patrols: a timer gate whose time has come opens", async () => {
+      const token = sim.token({ kind: "installation" });
+      const town = {
+        octokit: createOctokit({ baseUrl: sim.url, auth: token, retry: false, throttle: false }),
+        repo: { owner: "acme", repo: "rig" },
+      };
+      const gate = await createBead(town, {
+        title: "Gate (timer): cool down",
+        type: "gate",
+        metadata: { others: { gate: { type: "timer", timeout: "1s" }, gateFor: "cool-down" } },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const eventPath = join(dir, "schedule.json");
+      await writeFile(eventPath, JSON.stringify({ schedule: "*/15 * * * *" }));
+      await run(process.execPath, [ENTRY], {
+        env: {
+          PATH: process.env.PATH ?? "",
+          GITHUB_EVENT_NAME: "schedule",
+          GITHUB_EVENT_PATH: eventPath,
+          GITHUB_REPOSITORY: "acme/rig",
+          GITHUB_API_URL: sim.url,
+          GITHUB_RUN_ID: "78",
+          GASTOWN_TOKEN: token,
+          LOG_LEVEL: "silent",
+        },
+      });
+      expect((await getBead(town, gate.number)).status).toBe("closed");
     }, 60_000);
   });
 
