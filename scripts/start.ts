@@ -1,11 +1,12 @@
 // `npm start`: the offline demo on the loopback GitHub when nothing is configured.
 //
 // It starts a GitHub on 127.0.0.1 (real git repositories, issues, dependencies, milestones,
-// refs), then drives a small town through its day with the real `bd` and `gt` commands — the
+// refs, CI), then drives a small town through its day with the real `bd` and `gt` commands — the
 // same code that runs against github.com, pointed at the loopback API. Nothing leaves the
 // machine, and the sim is stopped (its files removed) when the demo ends, even on failure.
 import { runCli } from "../src/cli/run.ts";
-import { type Sim, startSim } from "../src/sim/index.ts";
+import { Octokit } from "@octokit/rest";
+import { type Sim, type SimRepo, startSim } from "../src/sim/index.ts";
 
 const APP_VARIABLES = ["APP_ID", "PRIVATE_KEY", "WEBHOOK_SECRET"] as const;
 
@@ -40,6 +41,81 @@ function splitLine(line: string): string[] {
 
 function heading(text: string): void {
   console.log(dim(`── ${text} ${"─".repeat(Math.max(0, 70 - text.length))}`));
+}
+
+/**
+ * The refinery: three pull requests, one of which breaks CI, go through the merge queue. CI (a
+ * command the loopback GitHub runs on every push to the staging branch) fails whenever a
+ * `broken.txt` exists. The queue tests the three together, bisects the failure, lands the two good
+ * ones on the commit CI passed and sends the third back with a reason.
+ */
+async function refineryDemo(demo: Demo, repo: SimRepo): Promise<void> {
+  heading("The refinery: pull requests land only on a commit CI passed");
+  const { sim } = demo;
+  sim.setCi(repo, {
+    name: "ci/test",
+    command: [
+      "sh",
+      "-c",
+      "if [ -e broken.txt ]; then echo 'broken.txt breaks the build'; exit 1; fi; echo ok",
+    ],
+    branches: ["gastown/staging"],
+    pullRequests: false,
+  });
+  // Quiet: a 404 when asking whether a file exists yet is expected, not news.
+  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const alice = new Octokit({ baseUrl: sim.url, auth: demo.env.GITHUB_TOKEN, log: quiet });
+  const where = { owner: "acme", repo: "town" };
+  const put = async (branch: string, path: string, text: string, message: string) => {
+    const existing = await alice.rest.repos
+      .getContent({ ...where, path, ref: branch })
+      .then(({ data }) => (Array.isArray(data) ? undefined : data.sha))
+      .catch(() => undefined);
+    await alice.rest.repos.createOrUpdateFileContents({
+      ...where,
+      path,
+      branch,
+      message,
+      content: Buffer.from(text).toString("base64"),
+      ...(existing === undefined ? {} : { sha: existing }),
+    });
+  };
+  await put(
+    "main",
+    ".github/gastown.yml",
+    "refinery:\n  require_review: false\n  required_checks: [ci/test]\n",
+    "Configure the refinery",
+  );
+  const main = (await alice.rest.git.getRef({ ...where, ref: "heads/main" })).data.object.sha;
+  const changes = [
+    { branch: "login-form", file: "login.txt", title: "Add the login form" },
+    { branch: "session-fix", file: "broken.txt", title: "Rework the session store" },
+    { branch: "login-docs", file: "docs.txt", title: "Document the login" },
+  ];
+  const numbers: number[] = [];
+  for (const change of changes) {
+    await alice.rest.git.createRef({ ...where, ref: `refs/heads/${change.branch}`, sha: main });
+    await put(change.branch, change.file, `${change.title}\n`, change.title);
+    const { data } = await alice.rest.pulls.create({
+      ...where,
+      head: change.branch,
+      base: "main",
+      title: change.title,
+    });
+    await alice.rest.issues.addLabels({ ...where, issue_number: data.number, labels: ["gt/queue"] });
+    numbers.push(data.number);
+  }
+  console.log(
+    `Opened ${numbers.map((n) => `#${n}`).join(", ")} and labelled them gt/queue; #${numbers[1]} breaks CI.\n`,
+  );
+  // The refinery acts as the app: its check runs and comments are a GitHub App's to write.
+  const app = { ...demo, env: { ...demo.env, GITHUB_TOKEN: sim.token({ kind: "installation" }) } };
+  for (let tick = 0; tick < 12; tick++) {
+    const out = await step(app, "gt mq tick");
+    await sim.idle();
+    if (/^0 queued$/m.test(out) && !/^testing /m.test(out)) break;
+  }
+  await step(app, "gt mq list");
 }
 
 async function runDemo(): Promise<void> {
@@ -115,6 +191,8 @@ async function runDemo(): Promise<void> {
     await step(demo, "gt convoy check");
     await step(demo, "gt convoy check");
     await step(demo, "gt status");
+
+    await refineryDemo(demo, repo);
 
     await sim.idle();
     console.log(

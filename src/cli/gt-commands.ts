@@ -12,6 +12,7 @@ import { beadRef } from "./format-beads.ts";
 import { doctorLines, hookLines, statusLines } from "./format-town.ts";
 import { registerConvoyCommands, selfAddress } from "./gt-convoy.ts";
 import { registerMailCommands } from "./gt-mail.ts";
+import { refinerySettingsFor, registerMqCommands } from "./gt-mq.ts";
 import type { Runtime } from "./runtime.ts";
 import { oneLine } from "./text.ts";
 
@@ -122,7 +123,12 @@ function registerStatusDoctor(program: Command, rt: Runtime): void {
         rt.host.env.GITHUB_ACTIONS === "true" &&
         context.tokenSource === "GITHUB_TOKEN" &&
         context.token.startsWith("ghs_");
-      const report = await runDoctor(context.town, { fix: options.fix ?? false, actionsToken });
+      const refinery = await refinerySettingsFor(context.town).catch(() => undefined);
+      const report = await runDoctor(context.town, {
+        fix: options.fix ?? false,
+        actionsToken,
+        ...(refinery === undefined ? {} : { refinery }),
+      });
       if (!report.healthy) rt.exitCode = 1;
       if (options.json) return rt.printJson(report);
       for (const line of doctorLines(report, rt.style, options.fix ?? false)) rt.print(line);
@@ -137,4 +143,5 @@ export function registerGtCommands(program: Command, rt: Runtime): void {
   registerStatusDoctor(program, rt);
   registerFormulaCommands(program, rt);
   registerMolCommands(program, rt);
+  registerMqCommands(program, rt);
 }

@@ -23,11 +23,13 @@ import { walkDependencies } from "./deps.ts";
 import { dropStatusLabel, taxonomyOf } from "./labels.ts";
 import { listMailboxes } from "./mailbox.ts";
 import { readMailboxState } from "./mailbox-state.ts";
+import { checkRefineryCi } from "./refinery/doctor.ts";
+import type { RefinerySettings } from "./refinery/settings.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "fixed";
 
 export interface DoctorCheck {
-  name: "repository" | "token" | "labels" | "mailboxes" | "hooks" | "dependencies" | "metadata";
+  name: "repository" | "token" | "labels" | "mailboxes" | "hooks" | "dependencies" | "metadata" | "refinery";
   status: CheckStatus;
   /** One line. */
   summary: string;
@@ -46,6 +48,8 @@ export interface DoctorReport {
 
 export interface DoctorParams {
   fix?: boolean;
+  /** The rig's refinery settings: checks that the repo's CI runs where the refinery tests. */
+  refinery?: RefinerySettings;
   /** The token is Actions' GITHUB_TOKEN: what it creates starts no workflows. */
   actionsToken?: boolean;
 }
@@ -228,5 +232,17 @@ export async function runDoctor(town: TownContext, params: DoctorParams = {}): P
   checks.push(await checkHooks(town, open, canFix));
   checks.push(await checkDependencies(town, open));
   checks.push(checkMetadata(open));
+  if (params.refinery) checks.push(await checkRefinery(town, params.refinery));
   return { repo: repo.fullName, checks, healthy: checks.every((c) => c.status !== "fail") };
+}
+
+/** Whether CI runs where the refinery tests; a warning, since the app may be set up before CI. */
+async function checkRefinery(town: TownContext, settings: RefinerySettings): Promise<DoctorCheck> {
+  try {
+    const coverage = await checkRefineryCi(town, settings);
+    return check("refinery", coverage.covered ? "ok" : "warn", coverage.summary);
+  } catch (error: unknown) {
+    if (!isGastownError(error)) throw error;
+    return check("refinery", "warn", `could not read the workflows: ${error.message}`, [error.hint]);
+  }
 }

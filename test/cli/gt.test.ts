@@ -1,5 +1,6 @@
 // `gt` in-process against the loopback GitHub: convoys that land once, mail, hooks with many
 // concurrent claims, status, doctor and completions.
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBead } from "../../src/town/beads.ts";
 import { listRepoComments } from "../../src/town/repo-comments.ts";
@@ -23,9 +24,19 @@ describe("gt", () => {
       expect(dry.stdout).toContain("Run gt doctor --fix to make 22 repair(s).");
       const fixed = await t.gt(["doctor", "--fix"]);
       expect(fixed.stdout).toContain("✓ labels       22 of 22 label change(s) applied");
-      const again = await t.json<{ healthy: boolean; checks: Array<{ status: string }> }>("gt", ["doctor"]);
+      const again = await t.json<{
+        healthy: boolean;
+        checks: Array<{ name: string; status: string; summary: string }>;
+      }>("gt", ["doctor"]);
       expect(again.healthy).toBe(true);
-      expect(again.checks.every((c) => c.status === "ok")).toBe(true);
+      expect(again.checks.filter((c) => c.name !== "refinery").every((c) => c.status === "ok")).toBe(true);
+      // The town's repo has no CI at all: the refinery would wait for checks forever.
+      expect(again.checks.find((c) => c.name === "refinery")).toMatchObject({
+        status: "warn",
+        summary: expect.stringContaining(
+          "No workflow in .github/workflows runs on pushes to gastown/staging",
+        ),
+      });
     });
   });
 
@@ -41,7 +52,7 @@ describe("gt", () => {
         String(b.number),
         "--owner",
         "mayor/",
-        "--watcher",
+        "--notify",
         "@alice",
       ]);
       expect(created.code).toBe(0);
@@ -79,6 +90,80 @@ describe("gt", () => {
       const stranded = await t.gt(["convoy", "stranded"]);
       expect(stranded.stdout).toContain("Cache warmup");
       expect(stranded.stdout).toMatch(new RegExp(`next #${bead.number} Cache warmup`));
+    });
+
+    it("creates one from an epic, adds to it, and closes it only with --force while work is open", async () => {
+      const epic = await createBead(t.town, { title: "Billing", type: "epic" });
+      const invoice = await createBead(t.town, { title: "Invoices", parent: epic.number });
+      const created = await t.json<{
+        convoy: { number: number; title: string };
+        beads: Array<{ number: number }>;
+      }>("gt", ["convoy", "create", "--from-epic", String(epic.number), "--owner", "mayor/"]);
+      expect(created.convoy.title).toBe("Billing");
+      expect(created.beads.map((b) => b.number)).toEqual([invoice.number]);
+      const number = created.convoy.number;
+
+      const extra = await createBead(t.town, { title: "Receipts" });
+      const added = await t.gt(["convoy", "add", String(number), String(extra.number)]);
+      expect(added.stdout).toBe(`Added 1 bead(s) to convoy ${number} Billing\n`);
+      const status = await t.json<{ progress: { total: number; beads: Array<{ number: number }> } }>("gt", [
+        "convoy",
+        "status",
+        String(number),
+      ]);
+      expect(status.progress.beads.map((b) => b.number)).toEqual([invoice.number, extra.number]);
+
+      const refused = await t.gt(["convoy", "close", String(number)]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(
+        `error: Convoy ${number} still has 2 open beads: #${invoice.number}, #${extra.number}.\nhint: Close them first, or pass --force to close the convoy anyway (they stay in it). Nothing was changed.\n`,
+      );
+      expect(
+        (await t.json<Array<{ number: number }>>("gt", ["convoy", "list"])).map((c) => c.number),
+      ).toContain(number);
+      const closed = await t.gt(["convoy", "close", String(number), "--force"]);
+      expect(closed.stdout).toBe(`Closed convoy ${number} Billing\n`);
+      expect((await t.gt(["convoy", "close", String(number)])).stdout).toBe(
+        `Convoy ${number} was already closed\n`,
+      );
+    });
+
+    it("belongs by default to the person whose token made it, who is @mentioned when it lands", async () => {
+      t.sim.setPermission(t.repo, "alice", "write");
+      const alice = t.sim.token({ kind: "user", login: "alice" });
+      const bead = await createBead(t.town, { title: "Alice's errand" });
+      const created = await t.json<{ convoy: { number: number; metadata: { owner?: string } } }>("gt", [
+        "convoy",
+        "create",
+        "Errands",
+        String(bead.number),
+      ]);
+      // The app's installation token is no person: the overseer owns what it makes.
+      expect(created.convoy.metadata.owner).toBe("overseer");
+      await t.gt(["convoy", "add", String(created.convoy.number), String(bead.number), "--force"]);
+
+      const other = await createBead(t.town, { title: "Alice's second errand" });
+      const mine = await t.gt(["convoy", "create", "Alice errands", String(other.number), "--json"], {
+        env: { GITHUB_TOKEN: alice },
+      });
+      const convoy = (JSON.parse(mine.stdout) as { convoy: { number: number; metadata: { owner?: string } } })
+        .convoy;
+      expect(convoy.metadata.owner).toBe("@alice");
+      await t.bd(["close", String(other.number)]);
+      const landed = await t.gt(["convoy", "check", String(convoy.number)]);
+      expect(landed.stdout).toBe(`${convoy.number} Alice errands: landed and told overseer, @alice\n`);
+      const notice = (await listRepoComments(t.town)).find((c) =>
+        c.body.includes("Convoy landed: Alice errands"),
+      );
+      expect(notice?.body).toContain("cc @alice");
+    });
+
+    it("prints JSON for every convoy listing", async () => {
+      for (const args of [["list", "--all"], ["status", "1"], ["stranded"], ["check", "--dry-run"]]) {
+        const result = await t.gt(["convoy", ...args, "--json"]);
+        expect(result.code, args.join(" ")).toBe(0);
+        expect(() => JSON.parse(result.stdout), args.join(" ")).not.toThrow();
+      }
     });
 
     it("refuses a convoy number that is not a number as usage", async () => {
@@ -124,16 +209,95 @@ describe("gt", () => {
       expect((await t.gt(["mail", "inbox", "gastown/witness", "--all"])).stdout).toContain("No mail.");
     });
 
-    it("refuses a body over GitHub's limit, and a malformed address, clearly", async () => {
-      const huge = await t.gt(["mail", "send", "mayor/", "-s", "Huge", "--stdin"], {
+    it("takes the subject and message as words after the address", async () => {
+      const sent = await t.gt(["mail", "send", "mayor/", "Status", "Auth convoy", "is moving"]);
+      expect(sent.code, sent.stderr).toBe(0);
+      const id = Number(/Sent (\d+)/.exec(sent.stdout)?.[1]);
+      const read = await t.json<{ message: { body: string; envelope: { subject: string } } }>("gt", [
+        "mail",
+        "read",
+        String(id),
+        "--address",
+        "mayor/",
+      ]);
+      expect(read.message.envelope.subject).toBe("Status");
+      expect(read.message.body).toBe("Auth convoy is moving");
+      const human = await t.gt(["mail", "send", "--human", "Decide", "Which", "queue?"]);
+      expect(human.stdout).toMatch(/^Sent \d+ to overseer on #\d+/);
+
+      const twice = await t.gt(["mail", "send", "mayor/", "Status", "words", "-m", "and a flag"]);
+      expect(twice.code).toBe(2);
+      expect(twice.stderr).toContain("error: Give the message once: as words, with -m, or with --stdin.");
+      const both = await t.gt(["mail", "send", "mayor/", "--human", "-s", "x", "-m", "y"]);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain("error: Give a recipient or --human, not both.");
+      const nothing = await t.gt(["mail", "send", "mayor/"]);
+      expect(nothing.code).toBe(2);
+      expect(nothing.stderr).toContain("error: The mail has no subject.");
+    });
+
+    it("sends to the humans with --human, onto a bead with --bead, and lists as JSON", async () => {
+      const human = await t.json<{ issue: number; message: { envelope: { to: { kind: string } } } }>("gt", [
+        "mail",
+        "send",
+        "--human",
+        "-s",
+        "Need a decision",
+        "-m",
+        "Which database?",
+        "--from",
+        "mayor/",
+        "--type",
+        "escalation",
+      ]);
+      expect(human.message.envelope.to).toEqual({ kind: "overseer" });
+      const inbox = await t.json<{ entries: Array<{ message: { envelope: { subject: string } } }> }>("gt", [
+        "mail",
+        "inbox",
+      ]);
+      expect(inbox.entries.map((e) => e.message.envelope.subject)).toContain("Need a decision");
+
+      const bead = await createBead(t.town, { title: "Mail target" });
+      const onBead = await t.json<{ issue: number; onBead: boolean }>("gt", [
+        "mail",
+        "send",
+        "@town",
+        "-s",
+        "Heads up",
+        "-m",
+        "Look at this bead.",
+        "--bead",
+        `gt-${bead.number}`,
+      ]);
+      expect(onBead).toMatchObject({ issue: bead.number, onBead: true });
+      const town = await t.json<{ entries: Array<{ message: { issue: number } }> }>("gt", [
+        "mail",
+        "inbox",
+        "gastown/polecats/any",
+      ]);
+      expect(town.entries.map((e) => e.message.issue)).toContain(bead.number);
+    });
+
+    it("refuses a body over GitHub's limit, and a malformed address, clearly and sending nothing", async () => {
+      const before = (await listRepoComments(t.town)).length;
+      const mailboxes = () => t.json<unknown[]>("bd", ["list", "-t", "mailbox", "-s", "all"]);
+      const boxesBefore = (await mailboxes()).length;
+      const huge = await t.gt(["mail", "send", "otherrig/witness", "-s", "Huge", "--stdin"], {
         readStdin: () => Promise.resolve("y".repeat(66_000)),
       });
       expect(huge.code).toBe(1);
       expect(huge.stderr).toMatch(/error: The mail is 66,\d{3} characters; GitHub allows at most 65,536/);
+      expect(huge.stderr).toContain("hint: Shorten the body");
       const bad = await t.gt(["mail", "send", "gastown/polecats/", "-s", "x", "-m", "y"]);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toContain('error: "gastown/polecats/" is not a mail address');
-      expect(bad.stderr).toContain("hint: Write one of mayor/");
+      expect(bad.stderr).toBe(
+        'error: "gastown/polecats/" is not a mail address: the polecat name is empty.\nhint: Write one of mayor/, deacon/, overseer (or --human), @town, <rig>/witness, <rig>/refinery, <rig>/polecats/<name> or <rig>/crew/<name>.\n',
+      );
+      const badSender = await t.gt(["mail", "send", "mayor/", "-s", "x", "-m", "y", "--from", "@everyone"]);
+      expect(badSender.code).toBe(2);
+      expect(badSender.stderr).toContain('"@everyone" is not a known group (only @town is)');
+      expect((await listRepoComments(t.town)).length).toBe(before);
+      expect((await mailboxes()).length).toBe(boxesBefore);
     });
   });
 
@@ -159,7 +323,7 @@ describe("gt", () => {
       expect(detached.stdout).toContain(`Detached #${bead.number} Hot potato from ${holder}`);
     }, 240_000);
 
-    it("refuses a closed bead with what to do", async () => {
+    it("refuses a closed bead with what to do, and claims nothing", async () => {
       const bead = await createBead(t.town, { title: "Closed already" });
       await t.bd(["close", String(bead.number)]);
       const result = await t.gt(["hook", "attach", String(bead.number), "--polecat", "rust"]);
@@ -167,10 +331,22 @@ describe("gt", () => {
       expect(result.stderr).toBe(
         `error: Bead #${bead.number} is closed, so it cannot be hooked.\nhint: Reopen it first (bd reopen ${bead.number}), or pick an open bead (bd ready).\n`,
       );
+      const shown = await t.json<{ claim: { held: boolean }; bead: { labels: string[]; metadata: object } }>(
+        "gt",
+        ["hook", "show", String(bead.number)],
+      );
+      expect(shown.claim).toEqual({ held: false });
+      expect(shown.bead.metadata).toEqual({});
     });
   });
 
   describe("gt status", () => {
+    it("prints JSON with --json", async () => {
+      const status = await t.json<{ repo: string; ready: number; convoys: unknown[] }>("gt", ["status"]);
+      expect(status.repo).toBe(t.env.GASTOWN_REPO);
+      expect(typeof status.ready).toBe("number");
+    });
+
     it("shows convoys with progress bars, hooked beads and the ready count", async () => {
       const bead = await createBead(t.town, { title: "Status probe" });
       await t.gt(["hook", "attach", String(bead.number), "--polecat", "nux"]);
@@ -196,6 +372,27 @@ describe("gt", () => {
       );
       const bad = await t.gt(["completion", "tcsh"]);
       expect(bad.code).toBe(2);
+    });
+
+    it("completes subcommands and options when bash runs the script", async () => {
+      const script = (await t.gt(["completion", "bash"])).stdout;
+      const complete = async (words: string[]) => {
+        const line = words.map((w) => `'${w}'`).join(" ");
+        const result = await execa(
+          "bash",
+          [
+            "-c",
+            `eval "$SCRIPT"; COMP_WORDS=(${line}); COMP_CWORD=${words.length - 1}; _gt_complete; echo "\${COMPREPLY[*]}"`,
+          ],
+          { env: { SCRIPT: script }, extendEnv: false },
+        );
+        return result.stdout.split(" ");
+      };
+      expect(await complete(["gt", "convoy", ""])).toEqual(
+        expect.arrayContaining(["create", "add", "list", "status", "close", "check", "stranded"]),
+      );
+      expect(await complete(["gt", "mail", "send", "--h"])).toEqual(["--human", "--help"]);
+      expect(await complete(["gt", "ho"])).toEqual(["hook"]);
     });
   });
 });

@@ -26,6 +26,11 @@ describe("npm start", () => {
       expect(result.stdout).toContain("1 winner of 5 concurrent claims.");
       expect(result.stdout).toContain("Poured shiny as molecule");
       expect(result.stdout).toMatch(/Login: landed and told/);
+      // The refinery lands the two good pull requests on the commit CI passed and sends one back.
+      expect(result.stdout).toMatch(
+        /#\d+ merged in [0-9a-f]{7}\n#\d+ merged in [0-9a-f]{7}\n#\d+ left the queue \(checks-failed\)/,
+      );
+      expect(result.stdout).toMatch(/checks failed on [0-9a-f]{7} — push a fix or \/queue/);
       expect(result.stdout).toMatch(/served \d+ API requests/);
     });
   });

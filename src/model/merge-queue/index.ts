@@ -75,3 +75,21 @@ export {
   type NativeQueueState,
   type PullRequestState,
 } from "./modes.ts";
+export {
+  type AdmissionCheck,
+  admitEntry,
+  type BatchRun,
+  checkAdmission,
+  type DirectRun,
+  decodeState,
+  emptyState,
+  encodeState,
+  type HistoryItem,
+  inFlight,
+  type ParkedPr,
+  planSync,
+  type RefineryState,
+  recordMerged,
+  recordRemoved,
+  setOverride,
+} from "./state.ts";

@@ -7,6 +7,8 @@ export type RemovalCause =
   | { kind: "conflict"; base: string; baseSha: string; files: readonly string[] }
   | { kind: "checks-failed"; sha: string; checks: readonly string[] }
   | { kind: "head-changed"; queuedSha: string; headSha: string }
+  /** Direct mode: the branch is behind the base and the refinery cannot update it (a fork). */
+  | { kind: "behind"; base: string }
   | { kind: "closed" }
   | { kind: "dequeued"; by: string }
   | { kind: "ineligible"; reasons: readonly string[] }
@@ -47,7 +49,9 @@ export function describeRemoval(cause: RemovalCause): string {
     case "checks-failed":
       return `checks failed on ${short(cause.sha)} — push a fix or /queue`;
     case "head-changed":
-      return "head changed after it was queued — review and /queue again";
+      return "head changed after it was queued — the new head queues again once it is eligible, or /queue";
+    case "behind":
+      return `behind ${cause.base} and its branch cannot be updated by the refinery — merge ${cause.base} into it and /queue`;
     case "closed":
       return "the pull request was closed — reopen it and /queue";
     case "dequeued":
@@ -83,7 +87,7 @@ function fixUpDraft(pr: number, cause: RemovalCause & { kind: "conflict" | "chec
         ...(cause.files.length > 0
           ? ["Conflicting files:", ...cause.files.map((f) => `- \`${f}\``), ""]
           : []),
-        `Merge or rebase \`${cause.base}\` into the PR's branch, resolve the conflicts, push, and comment /queue on #${pr}.`,
+        `Merge \`${cause.base}\` into the PR's branch, resolve the conflicts and push: #${pr} goes back in the queue at its new head.`,
       ].join("\n"),
     };
   }
@@ -96,7 +100,7 @@ function fixUpDraft(pr: number, cause: RemovalCause & { kind: "conflict" | "chec
     body: [
       `The refinery tested #${pr} at ${short(cause.sha)} and ${failed}.`,
       "",
-      `Reproduce the failure, fix it on the PR's branch, push, and comment /queue on #${pr}.`,
+      `Reproduce the failure, fix it on the PR's branch and push: #${pr} goes back in the queue at its new head.`,
     ].join("\n"),
   };
 }

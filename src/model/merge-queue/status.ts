@@ -96,12 +96,26 @@ export function renderCheckRun(status: QueueStatus): CheckRunView {
   }
 }
 
-/** The sticky comment's body: a headline, the details, and the hidden marker it is found by. */
+/**
+ * The sticky comment's body: a headline, the details, and the hidden marker it is found by. A
+ * queued PR's comment leaves its position to the check run, so the comment is not edited every
+ * time the queue ahead of it moves.
+ */
 export function renderStickyComment(input: { pr: number; status: QueueStatus }): string {
+  const { status } = input;
+  const headline = status.kind === "queued" ? "queued" : renderStatusTitle(status);
+  const lines =
+    status.kind === "queued"
+      ? [
+          "Waiting in the merge queue; the `gastown/refinery` check shows its position.",
+          "",
+          "Comment `/dequeue` to leave the queue.",
+        ]
+      : summaryLines(status);
   return [
-    `**Refinery:** ${renderStatusTitle(input.status)}`,
+    `**Refinery:** ${headline}`,
     "",
-    ...summaryLines(input.status),
+    ...lines,
     "",
     `<!-- ${STICKY_TAG} ${JSON.stringify({ v: 1, pr: input.pr })} -->`,
   ].join("\n");

@@ -16,7 +16,7 @@ describe("describeRemoval", () => {
     [failed, "checks failed on s000012 — push a fix or /queue"],
     [
       { kind: "head-changed", queuedSha: sha(1), headSha: sha(2) },
-      "head changed after it was queued — review and /queue again",
+      "head changed after it was queued — the new head queues again once it is eligible, or /queue",
     ],
     [{ kind: "closed" }, "the pull request was closed — reopen it and /queue"],
     [{ kind: "dequeued", by: "ada" }, "dequeued by @ada — /queue to return"],
@@ -46,7 +46,7 @@ describe("planRemoval", () => {
         - \`src/a.ts\`
         - \`src/b.ts\`
 
-        Merge or rebase \`main\` into the PR's branch, resolve the conflicts, push, and comment /queue on #12.",
+        Merge \`main\` into the PR's branch, resolve the conflicts and push: #12 goes back in the queue at its new head.",
               "title": "resolve conflicts with main in #12",
             },
             "kind": "fix-up",

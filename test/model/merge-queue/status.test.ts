@@ -70,16 +70,18 @@ describe("the sticky comment", () => {
 
   it("reads as one status with a hidden marker", () => {
     expect(body).toMatchInlineSnapshot(`
-      "**Refinery:** queued, position 3
+      "**Refinery:** queued
 
-      Waiting in the merge queue at position 3.
-
-      Why here: P1, waiting +2 → score 2; behind #9 because it was queued earlier.
+      Waiting in the merge queue; the \`gastown/refinery\` check shows its position.
 
       Comment \`/dequeue\` to leave the queue.
 
       <!-- gastown-refinery {"v":1,"pr":12} -->"
     `);
+  });
+
+  it("is not edited when only the position moves (the check run carries it)", () => {
+    expect(renderStickyComment({ pr: 12, status: { kind: "queued", position: 1 } })).toBe(body);
   });
 
   it("is found again by its marker, for this PR and this author only", () => {
