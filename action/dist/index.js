@@ -28790,6 +28790,23 @@ function planStickyComment(input) {
 		body: input.body
 	};
 }
+// src/github/check-runs.ts
+/** The check runs named `name` on `sha`, newest first (one request; a commit rarely has many). */
+async function listCheckRunsNamed(gh, params) {
+	const { octokit, repo } = gh;
+	const { data } = await callGitHub({ action: `read the "${params.name}" checks on ${params.sha.slice(0, 7)} in ${formatRepoRef(repo)}` }, () => octokit.rest.checks.listForRef({
+		...repo,
+		ref: params.sha,
+		check_name: params.name,
+		per_page: 100
+	}));
+	return data.check_runs.map((run) => ({
+		id: run.id,
+		title: run.output?.title ?? "",
+		status: run.status,
+		conclusion: run.conclusion
+	})).sort((a, b) => b.id - a.id);
+}
 // src/github/checks.ts
 const PASSING = /* @__PURE__ */ new Set([
 	"success",
@@ -28909,21 +28926,12 @@ async function rerequestCheckRun(gh, checkRunId) {
 		throw toGastownError(error, { action: `re-run check run ${checkRunId} in ${formatRepoRef(repo)}` });
 	}
 }
-/** The refinery's check run on a commit: its id and title, or null when there is none. */
+/** The refinery's latest check run on a commit, or null when there is none. */
 async function findRefineryCheckRun(gh, sha) {
-	const { octokit, repo } = gh;
-	const { data } = await callGitHub({ action: `read the refinery's check on ${sha.slice(0, 7)} in ${formatRepoRef(repo)}` }, () => octokit.rest.checks.listForRef({
-		...repo,
-		ref: sha,
-		check_name: REFINERY_CHECK_NAME,
-		per_page: 100
-	}));
-	const run = data.check_runs.sort((a, b) => b.id - a.id)[0];
-	return run ? {
-		id: run.id,
-		title: run.output?.title ?? "",
-		status: run.status
-	} : null;
+	return (await listCheckRunsNamed(gh, {
+		sha,
+		name: "gastown/refinery"
+	}))[0] ?? null;
 }
 /** Creates the refinery's check run on `sha`, or updates the one with `id`; returns its id. */
 async function publishRefineryCheckRun(gh, params) {
