@@ -84,6 +84,10 @@ export function createSchemaAjv(options: { coerceTypes?: boolean } = {}): Ajv {
   ajvFormats.default.default(ajv);
   // GitHub's description names formats no JSON Schema library knows; they constrain nothing here.
   for (const format of ["repo.nwo", "timestamp"]) ajv.addFormat(format, true);
+  // GitHub's own addresses for bots are `id+name[bot]@users.noreply.github.com`, which a strict
+  // email check refuses though GitHub sends them wherever a commit's author is an App.
+  const email = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+  ajv.addFormat("email", (value: string) => email.test(value));
   return ajv;
 }
 

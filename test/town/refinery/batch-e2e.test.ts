@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { getBead } from "../../../src/github/issues.ts";
 import { viewQueue } from "../../../src/town/refinery/index.ts";
 import { startYard, type Yard } from "../../helpers/refinery-yard.ts";
 import { startTestSim, type TestSim } from "../../helpers/sim.ts";
@@ -77,19 +78,35 @@ describe("the refinery's promises on the loopback GitHub", () => {
   });
 
   describe("when two PRs change the same lines", () => {
-    it("lands the first and sends the second back with a fix-up bead for its polecat", async () => {
+    it("lands the first and slings a fix-up bead back to the second's polecat, on its branch", async () => {
       sim = await startTestSim();
-      yard = await startYard(sim);
+      const sling = {
+        workflow: "polecat.yml",
+        ref: null,
+        formula: "mol-polecat-work",
+        names: ["zed"],
+        maxPolecats: 3,
+      };
+      yard = await startYard(sim, { settings: { sling } });
+      sim.registerWorkflow(yard.repo, { path: "polecat.yml", command: [process.execPath, "-e", "0"] });
       const first = await yard.openPr({ outcome: "conflict" });
       const second = await yard.openPr({ outcome: "conflict" });
-      await yard.drain();
+      const reports = await yard.drain();
       expect(yard.mergedPulls()).toEqual([first.number]);
       const view = await viewQueue(yard.town, { settings: yard.settings });
       expect(view.parked.map((p) => [p.pr, p.cause])).toEqual([[second.number, "conflict"]]);
-      const fixUps = await yard.dev.rest.issues.listForRepo({ owner: "acme", repo: "rig", state: "open" });
-      const fixUp = fixUps.data.find((i) => i.title === `resolve conflicts with main in #${second.number}`);
-      expect(fixUp?.body).toContain(`#${second.number} goes back in the queue at its new head`);
-      expect(fixUp?.body).toContain(`"branch":"${second.branch}"`);
+      const fixUps = reports.flatMap((r) => r.aftermath.fixUps);
+      expect(fixUps).toEqual([{ pr: second.number, bead: expect.any(Number), slungTo: "ace" }]);
+      const fixUp = await getBead(yard.town, fixUps[0]?.bead ?? 0);
+      expect(fixUp.title).toBe(`resolve conflicts with main in #${second.number}`);
+      expect(fixUp.body).toContain(`#${second.number} goes back in the queue at its new head`);
+      // Slung to the PR's own polecat, on the PR's branch: the fix lands on that pull request.
+      expect(fixUp.metadata).toMatchObject({ polecat: "ace", branch: second.branch });
+      const { data: runs } = await yard.dev.rest.actions.listWorkflowRunsForRepo({
+        owner: "acme",
+        repo: "rig",
+      });
+      expect(runs.total_count).toBe(1);
     });
   });
 

@@ -50,14 +50,22 @@ describe("the refinery in direct mode on the loopback GitHub", () => {
       expect(data.map((i) => i.title)).toContain(`fix failing check ci/test in #${bad.number}`);
     });
   });
+});
+
+describe("the refinery in direct mode, with CI slow enough for a push to race it", () => {
+  let sim: TestSim;
+  let yard: Yard;
+  beforeEach(async () => {
+    sim = await startTestSim();
+    yard = await startYard(sim, { settings: { mode: "direct", retryFlaky: 0 }, ciSeconds: 3 });
+  });
+  afterEach(async () => {
+    await yard.stop();
+    await sim.stop();
+  });
 
   describe("when a PR is pushed to while its checks run", () => {
     it("merges nothing on the old head and requeues the new one", async () => {
-      await yard.stop();
-      await sim.stop();
-      sim = await startTestSim();
-      // CI slow enough that the push lands while the first head is still being tested.
-      yard = await startYard(sim, { settings: { mode: "direct", retryFlaky: 0 }, ciSeconds: 3 });
       const pr = await yard.openPr({ outcome: "pass" });
       const first = await yard.tick();
       expect(first.testing.prs).toEqual([pr.number]);

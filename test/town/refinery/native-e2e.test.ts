@@ -53,14 +53,22 @@ describe("the refinery in native mode (GitHub's merge queue) on the loopback Git
       expect(data.map((i) => i.title)).toContain(`fix failing checks in #${bad.number}`);
     });
   });
+});
+
+describe("the refinery in native mode, with CI slow enough for a push to race it", () => {
+  let sim: TestSim;
+  let yard: Yard;
+  beforeEach(async () => {
+    sim = await startTestSim();
+    yard = await startYard(sim, { settings: { mode: "native" }, ciSeconds: 3 });
+  });
+  afterEach(async () => {
+    await yard.stop();
+    await sim.stop();
+  });
 
   describe("when a queued PR is pushed to", () => {
     it("takes it out of GitHub's queue and lands only its new head", async () => {
-      await yard.stop();
-      await sim.stop();
-      sim = await startTestSim();
-      // CI slow enough that the push lands while GitHub's queue still tests the first head.
-      yard = await startYard(sim, { settings: { mode: "native" }, ciSeconds: 3 });
       const pr = await yard.openPr({ outcome: "pass" });
       await yard.tick();
       const newHead = await yard.pushTo(pr, { "prs/late.txt": "ok" });
