@@ -5,6 +5,7 @@
 // 2. feeding convoys with nobody on them get their next ready bead slung;
 // 3. convoys whose beads have all closed land (one notice, ever);
 // 4. timer gates whose time has come open; other gates past their timeout are escalated once;
+//    gates whose run succeeded, pull request merged or bead closed without an event open;
 // 5. the refinery ticks: checks that finished without an event land or bisect their batch, a
 //    build past its timeout counts as failed, marked pull requests enter.
 // An invalid config is reported like an event would (the check run), and the patrol runs on the
@@ -14,7 +15,7 @@ import type { GitHubClient, RepoRef } from "../github/octokit.ts";
 import type { TownContext } from "../town/context.ts";
 import { checkConvoys } from "../town/convoy-landing.ts";
 import { feedAllConvoys } from "../town/convoy-feed.ts";
-import { checkGates } from "../town/gates.ts";
+import { checkGates, repairGates } from "../town/gates.ts";
 import { RefineryRuntime, tickRefinery } from "../town/refinery/index.ts";
 import { dispatchQueued, type RepoHints } from "../town/sling.ts";
 import { reportConfigProblem } from "./config-report.ts";
@@ -82,7 +83,10 @@ export async function patrol(params: PatrolParams): Promise<PatrolReport> {
   const fed = await feedAllConvoys(town, { settings, hints });
   await announceDispatches(town, [...results, ...fed.flatMap((f) => (f.sling ? [f.sling] : []))]);
   const landed = (await checkConvoys(town)).filter((check) => check.plan.action === "land");
-  const gates = await checkGates(town, { event: { kind: "tick" }, overseers: config.overseers });
+  const gates = [
+    ...(await checkGates(town, { event: { kind: "tick" }, overseers: config.overseers })),
+    ...(await repairGates(town)),
+  ];
   const refinery = await tickRefinery(town, {
     settings: refinerySettingsOf(config, settings),
     runtime: params.refinery ?? new RefineryRuntime(),

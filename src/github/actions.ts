@@ -99,3 +99,50 @@ export async function cancelRun(gh: GitHubContext, runId: number): Promise<boole
     throw toGastownError(error, { action: `cancel run ${runId} of ${formatRepoRef(repo)}` });
   }
 }
+
+/** A finished run, as the patrol reads it back for gates whose event it missed. */
+export interface FinishedRun {
+  id: number;
+  name: string;
+  path: string;
+  conclusion: string | null;
+  createdAt: string;
+  htmlUrl: string;
+}
+
+/**
+ * Completed runs created at or after `since`, newest first: of one workflow file, or of the whole
+ * repository. One page (the newest 100): a gate opens on any success among them.
+ */
+export async function listFinishedRuns(
+  gh: GitHubContext,
+  params: { workflow?: string; since: string },
+): Promise<FinishedRun[]> {
+  const { octokit, repo } = gh;
+  // GitHub's `created` filter takes search syntax its own description does not allow for; the
+  // newest 100 are read and filtered here instead.
+  const filter = { status: "completed" as const, per_page: 100 };
+  try {
+    const { data } =
+      params.workflow === undefined
+        ? await octokit.rest.actions.listWorkflowRunsForRepo({ ...repo, ...filter })
+        : await octokit.rest.actions.listWorkflowRuns({ ...repo, workflow_id: params.workflow, ...filter });
+    const since = Date.parse(params.since);
+    return data.workflow_runs
+      .filter((run) => Date.parse(run.created_at) >= since)
+      .map((run) => ({
+        id: run.id,
+        name: run.name ?? "",
+        path: run.path ?? "",
+        conclusion: run.conclusion,
+        createdAt: run.created_at,
+        htmlUrl: run.html_url,
+      }));
+  } catch (error: unknown) {
+    // A workflow file that does not exist (yet) has no runs.
+    if (httpStatus(error) === 404) return [];
+    throw toGastownError(error, {
+      action: `list the runs of ${params.workflow ?? "the workflows"} in ${formatRepoRef(repo)}`,
+    });
+  }
+}

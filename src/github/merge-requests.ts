@@ -150,3 +150,19 @@ export async function mergePull(
     throw toGastownError(error, { action: `merge pull request #${params.number} of ${formatRepoRef(repo)}` });
   }
 }
+
+/** The pull requests whose head is `branch` in this repository, closed ones included, newest first. */
+export async function listPullsFromBranch(gh: GitHubContext, branch: string): Promise<PullDetails[]> {
+  const { octokit, repo } = gh;
+  const { data } = await callGitHub(
+    { action: `list the pull requests from ${branch} in ${formatRepoRef(repo)}` },
+    () => octokit.rest.pulls.list({ ...repo, state: "all", head: `${repo.owner}:${branch}`, per_page: 100 }),
+  );
+  return data.map((record) => ({
+    ...toSummary(record as PullRecord),
+    state: record.state === "open" ? ("open" as const) : ("closed" as const),
+    merged: Boolean(record.merged_at),
+    mergeCommitSha: record.merge_commit_sha ?? null,
+    mergeable: null,
+  }));
+}

@@ -16,8 +16,12 @@
 //   opens it.
 // - `human`, `mail` and gates without an `id`: opened by a person closing the issue.
 // A gate other than a timer whose `timeout` passes shut is escalated to the overseers once.
+// The patrol also looks for what a missed event would have said (repairGates): a run that
+// succeeded, a pull request merged, a bead closed; only openings are repaired this way.
+import { findRun, listFinishedRuns } from "../github/actions.ts";
 import { createComment } from "../github/comments.ts";
-import { closeBead, listBeads, updateBead } from "../github/issues.ts";
+import { closeBead, findBead, listBeads, updateBead } from "../github/issues.ts";
+import { getPullDetails, listPullsFromBranch } from "../github/merge-requests.ts";
 import type { Bead } from "../model/bead.ts";
 import { logOf, nowOf, type TownContext } from "./context.ts";
 import { escalate } from "./escalate.ts";
@@ -251,4 +255,85 @@ async function applyGateDecision(
       return;
     }
   }
+}
+
+/** What a gate's missed event would have been, read back from GitHub (one or two requests). */
+async function missedEvents(town: TownContext, gate: Gate): Promise<GateEvent[]> {
+  const id = gate.spec.id?.trim();
+  if (!id) return [];
+  const number = numberOf(id);
+  switch (gate.spec.type) {
+    case "gh:run": {
+      if (number !== null) {
+        const run = await findRun(town, number);
+        if (!run || run.status !== "completed") return [];
+        return [
+          {
+            kind: "run",
+            runId: run.id,
+            workflowPath: "",
+            workflowName: `run ${run.id}`,
+            conclusion: run.conclusion,
+            createdAt: gate.bead.createdAt,
+            url: run.htmlUrl,
+          },
+        ];
+      }
+      const byFile = /\.ya?ml$/i.test(id);
+      const runs = await listFinishedRuns(town, {
+        ...(byFile ? { workflow: fileOf(id) } : {}),
+        since: gate.bead.createdAt,
+      });
+      return runs.map((run) => ({
+        kind: "run" as const,
+        runId: run.id,
+        workflowPath: run.path,
+        workflowName: run.name,
+        conclusion: run.conclusion,
+        createdAt: run.createdAt,
+        url: run.htmlUrl,
+      }));
+    }
+    case "gh:pr": {
+      const pulls =
+        number !== null
+          ? [await getPullDetails(town, number)].filter((p) => p !== null)
+          : await listPullsFromBranch(town, id);
+      return pulls
+        .filter((p) => p.merged)
+        .map((p) => ({
+          kind: "pull" as const,
+          number: p.number,
+          headRef: p.headRef,
+          merged: true,
+          url: p.url,
+        }));
+    }
+    case "bead": {
+      if (number === null) return [];
+      const bead = await findBead(town, number);
+      return bead?.status === "closed" ? [{ kind: "bead" as const, number, reason: bead.stateReason }] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * The patrol's repair of gates whose event never arrived (a webhook lost, the app down): each
+ * open `gh:run`, `gh:pr` and `bead` gate is checked against GitHub, and opened when what it waits
+ * for has happened. Only openings: a failure's note was the event's to give.
+ */
+export async function repairGates(town: TownContext): Promise<GateDecision[]> {
+  const opened: GateDecision[] = [];
+  for (const gate of await listGates(town)) {
+    for (const event of await missedEvents(town, gate)) {
+      const decision = planGates([gate], event, nowOf(town)).find((d) => d.action === "open");
+      if (!decision) continue;
+      await applyGateDecision(town, decision, []);
+      opened.push(decision);
+      break;
+    }
+  }
+  return opened;
 }
