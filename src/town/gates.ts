@@ -266,7 +266,7 @@ async function missedEvents(town: TownContext, gate: Gate): Promise<GateEvent[]>
     case "gh:run": {
       if (number !== null) {
         const run = await findRun(town, number);
-        if (!run || run.status !== "completed") return [];
+        if (run?.status !== "completed") return [];
         return [
           {
             kind: "run",
