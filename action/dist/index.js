@@ -31482,7 +31482,8 @@ function refinerySettingsOf(config, sling) {
 		timeoutMinutes: r.timeout_minutes,
 		mergeMethod: r.merge_method,
 		deleteMergedBranches: r.delete_merged_branches,
-		sling
+		sling,
+		overseers: config.overseers
 	};
 }
 // src/model/merge-queue/entry.ts
@@ -32564,6 +32565,87 @@ function fixUpMetadata(fixUp) {
 		} }
 	};
 }
+// src/town/escalate.ts
+/** The bead priority of each severity: critical is p0. */
+const SEVERITY_PRIORITY$1 = {
+	critical: 0,
+	high: 1,
+	medium: 2,
+	low: 3
+};
+/** Whether a severity @mentions the overseers by default: all but `low`. */
+function notifiesOverseers(severity) {
+	return severity !== "low";
+}
+/** A login (`alice`) or team (`acme/maintainers`), with or without `@`. */
+const MENTION = /^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]+)?)$/;
+/** The distinct, well-formed mentions of a list, bots left out, `@` dropped. */
+function cleanMentions(entries) {
+	const out = /* @__PURE__ */ new Map();
+	for (const entry of entries) {
+		const name = MENTION.exec(entry.trim())?.[1];
+		if (!name || name.toLowerCase().endsWith("[bot]")) continue;
+		out.set(name.toLowerCase(), name);
+	}
+	return [...out.values()];
+}
+const TITLE_ROOM = 200;
+function who(from) {
+	return "login" in from ? `@${from.login}` : formatAddress(from);
+}
+/** Raises an escalation: the bead, then the mail (see the module comment). */
+async function escalate(town, params) {
+	const description = params.description.replace(/\s+/g, " ").trim();
+	if (description === "") throw new GastownError("An escalation needs a description.", {
+		code: "bad-input",
+		hint: "Say what is wrong: /escalate -s high The polecat keeps failing the same test."
+	});
+	const title = description.length > TITLE_ROOM ? `${description.slice(0, 199)}…` : description;
+	const priority = SEVERITY_PRIORITY$1[params.severity];
+	const raisedBy = who(params.from);
+	const lines = [
+		`**Severity:** ${params.severity}`,
+		"",
+		`Raised by ${raisedBy}${params.related === void 0 ? "" : ` on #${params.related}`}.${params.link ? ` [Source](${params.link})` : ""}`,
+		...params.details && params.details.trim() !== "" ? ["", params.details.trim()] : [],
+		...description.length > TITLE_ROOM ? ["", description] : [],
+		"",
+		"Close this issue once it is dealt with."
+	];
+	const escalation = await createBead$1(town, {
+		title,
+		body: lines.join("\n"),
+		type: "escalation",
+		priority,
+		metadata: { others: {
+			severity: params.severity,
+			...params.related === void 0 ? {} : { related: params.related },
+			source: raisedBy
+		} }
+	});
+	const mentions = params.notify ?? notifiesOverseers(params.severity) ? cleanMentions(params.overseers ?? []) : [];
+	const subject = `Escalation (${params.severity}): ${title}`;
+	const mail = await sendMail(town, {
+		from: "login" in params.from ? { kind: "overseer" } : params.from,
+		to: { kind: "overseer" },
+		subject: subject.length > 150 ? `${subject.slice(0, 149)}…` : subject,
+		body: `Escalation #${escalation.number} needs you${params.related === void 0 ? "" : `; it was raised on #${params.related}`}.\n\n${lines.join("\n")}`,
+		type: "escalation",
+		priority,
+		...mentions.length > 0 ? { mentions } : {}
+	});
+	logOf(town).info({
+		escalation: escalation.number,
+		severity: params.severity,
+		related: params.related,
+		mentions: mentions.length
+	}, "escalated");
+	return {
+		escalation,
+		mail,
+		mentions
+	};
+}
 // src/github/actions.ts
 /** Dispatches a workflow and returns the run it started. */
 async function dispatchWorkflow(gh, params) {
@@ -33156,28 +33238,22 @@ async function afterRemoval(input, removed, report) {
 	const marker = parseMergeRequestMarker(pull.body);
 	await attempt(town, `file the ${followUp.kind} for #${removed.pr}`, async () => {
 		if (followUp.kind === "escalate") {
-			const escalation = await createBead$1(town, {
-				title: followUp.bead.title,
-				body: `${followUp.bead.body}\n\ncc @${pull.author ?? "ghost"} — the overseer decides what happens to #${removed.pr} now.`,
-				type: "escalation",
-				priority: 1,
-				metadata: { others: { escalation: {
-					pr: removed.pr,
-					severity: "high"
-				} } }
+			const overseers = settings.overseers.length > 0 ? settings.overseers : pull.author ? [pull.author] : [];
+			const raised = await escalate(town, {
+				severity: "high",
+				description: followUp.bead.title,
+				details: followUp.bead.body,
+				...beadNumber === null ? {} : { related: beadNumber },
+				from: {
+					kind: "refinery",
+					rig: town.repo.repo
+				},
+				overseers,
+				link: pull.url
 			});
 			report.escalations.push({
 				pr: removed.pr,
-				bead: escalation.number
-			});
-			await sendMail(town, {
-				from: `${town.repo.repo}/refinery`,
-				to: "overseer",
-				subject: `ESCALATION: #${removed.pr} cannot merge`,
-				type: "escalation",
-				priority: 1,
-				bead: escalation.number,
-				body: `${plan.reason}. See #${escalation.number}.`
+				bead: raised.escalation.number
 			});
 			return;
 		}

@@ -20,5 +20,6 @@ export function refinerySettingsOf(config: GastownConfig, sling: SlingSettings |
     mergeMethod: r.merge_method,
     deleteMergedBranches: r.delete_merged_branches,
     sling,
+    overseers: config.overseers,
   };
 }

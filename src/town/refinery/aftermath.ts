@@ -14,6 +14,7 @@ import { parseMergeRequestMarker } from "../../runner/branch.ts";
 import { closeBead } from "../beads.ts";
 import { logOf, type TownContext } from "../context.ts";
 import { checkConvoys } from "../convoy-landing.ts";
+import { escalate } from "../escalate.ts";
 import { sendMail } from "../mail.ts";
 import { sling } from "../sling.ts";
 import { beadOfPull, type QueueWorld } from "./gather.ts";
@@ -130,23 +131,19 @@ async function afterRemoval(
   const marker = parseMergeRequestMarker(pull.body);
   await attempt(town, `file the ${followUp.kind} for #${removed.pr}`, async () => {
     if (followUp.kind === "escalate") {
-      const escalation = await createIssueBead(town, {
-        title: followUp.bead.title,
-        body: `${followUp.bead.body}\n\ncc @${pull.author ?? "ghost"} — the overseer decides what happens to #${removed.pr} now.`,
-        type: "escalation",
-        priority: 1,
-        metadata: { others: { escalation: { pr: removed.pr, severity: "high" } } },
+      // The overseers hear of it (GitHub notifies whoever is @mentioned); without any configured,
+      // the pull request's author does.
+      const overseers = settings.overseers.length > 0 ? settings.overseers : pull.author ? [pull.author] : [];
+      const raised = await escalate(town, {
+        severity: "high",
+        description: followUp.bead.title,
+        details: followUp.bead.body,
+        ...(beadNumber === null ? {} : { related: beadNumber }),
+        from: { kind: "refinery", rig: town.repo.repo },
+        overseers,
+        link: pull.url,
       });
-      report.escalations.push({ pr: removed.pr, bead: escalation.number });
-      await sendMail(town, {
-        from: `${town.repo.repo}/refinery`,
-        to: "overseer",
-        subject: `ESCALATION: #${removed.pr} cannot merge`,
-        type: "escalation",
-        priority: 1,
-        bead: escalation.number,
-        body: `${plan.reason}. See #${escalation.number}.`,
-      });
+      report.escalations.push({ pr: removed.pr, bead: raised.escalation.number });
       return;
     }
     const fixUp = await createIssueBead(town, {

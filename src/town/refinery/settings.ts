@@ -28,6 +28,8 @@ export interface RefinerySettings {
   deleteMergedBranches: boolean;
   /** How fix-up beads are slung back to a PR's polecat; none: fix-ups are filed but not slung. */
   sling: SlingSettings | null;
+  /** Who an escalation @mentions (the config's `overseers`); empty: the pull request's author. */
+  overseers: readonly string[];
 }
 
 export const DEFAULT_REFINERY_SETTINGS: RefinerySettings = {
@@ -44,6 +46,7 @@ export const DEFAULT_REFINERY_SETTINGS: RefinerySettings = {
   mergeMethod: "merge",
   deleteMergedBranches: true,
   sling: null,
+  overseers: [],
 };
 
 /** The last status published on a pull request. */

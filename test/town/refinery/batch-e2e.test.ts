@@ -110,6 +110,30 @@ describe("the refinery's promises on the loopback GitHub", () => {
     });
   });
 
+  describe("when a PR has had its max_retries fix-ups", () => {
+    it("escalates to the overseer instead of filing another fix-up", async () => {
+      sim = await startTestSim();
+      yard = await startYard(sim, { settings: { maxRetries: 0 } });
+      await yard.openPr({ outcome: "conflict" });
+      const second = await yard.openPr({ outcome: "conflict" });
+      const reports = await yard.drain();
+      expect(reports.flatMap((r) => r.aftermath.fixUps)).toEqual([]);
+      const [escalation] = reports.flatMap((r) => r.aftermath.escalations);
+      expect(escalation?.pr).toBe(second.number);
+      const bead = await getBead(yard.town, escalation?.bead ?? 0);
+      expect(bead.type).toBe("escalation");
+      expect(bead.title).toBe(`#${second.number} still cannot merge after 0 fix-ups`);
+      // Nobody is configured as overseer: the PR's author is told, by an @mention GitHub delivers,
+      // in the mail to the overseer's mailbox.
+      const { data: comments } = await yard.dev.rest.issues.listCommentsForRepo({
+        owner: "acme",
+        repo: "rig",
+      });
+      const mail = comments.find((c) => c.body?.includes(`Escalation #${bead.number} needs you`));
+      expect(mail?.body).toContain("@dev");
+    });
+  });
+
   describe("when a queued PR is pushed to while its batch is tested", () => {
     it("never lands the old head: with reviews required, the new head waits for approval", async () => {
       sim = await startTestSim();
