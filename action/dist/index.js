@@ -29153,7 +29153,7 @@ function checkRefName(ref) {
 	return null;
 }
 /** `polecat/<name>/<issue>`, checked. */
-function polecatBranch$1(polecat, issue) {
+function polecatBranch(polecat, issue) {
 	if (!POLECAT_NAME$2.test(polecat)) return fail$1(new GastownError(`"${polecat}" is not a polecat name.`, {
 		code: "bad-input",
 		hint: "Polecat names are 1–40 lowercase letters, digits, - or _, starting with a letter or digit."
@@ -29234,6 +29234,8 @@ function parseMergeRequestMarker(body) {
 	};
 }
 // src/town/refinery/gather.ts
+/** How long the checks a base requires are taken as read. */
+const REQUIRED_TTL_MS = 3e5;
 /** The base branch the refinery merges into. */
 async function resolveBase(town, settings) {
 	if (settings.base !== null) return settings.base;
@@ -29241,11 +29243,11 @@ async function resolveBase(town, settings) {
 }
 /** Reads everything but the mode's own facts (staging checks, a PR's mergeability). */
 async function gatherWorld(town, params) {
-	const { base, state, settings } = params;
+	const { base, state, settings, runtime } = params;
 	const [baseSha, open, required] = await Promise.all([
 		getBranchSha(town, base),
 		listOpenPulls(town, base),
-		settings.requiredChecks.length > 0 ? Promise.resolve([...settings.requiredChecks]) : readRequiredChecks(town, base).then((r) => r.checks)
+		settings.requiredChecks.length > 0 ? Promise.resolve([...settings.requiredChecks]) : runtime.recall(`${formatRepoRef(town.repo)}@${base} required`, REQUIRED_TTL_MS, () => readRequiredChecks(town, base).then((r) => [...r.checks]))
 	]);
 	if (baseSha === null) throw new GastownError(`The base branch ${base} does not exist in ${formatRepoRef(town.repo)}.`, {
 		code: "not-found",
@@ -32120,7 +32122,7 @@ function decodeState(text, base) {
 function damaged(base, why) {
 	return new GastownError(`The refinery's state for ${base} cannot be read: ${why}.`, {
 		code: "validation",
-		hint: `Reset it with \`gt mq reset --base ${base}\`; queued pull requests re-enter on the next patrol.`
+		hint: `Reset it with \`gt mq reset\` (it forgets the queue of ${base}); marked pull requests enter again on the next tick.`
 	});
 }
 /** The PRs the batch or direct run is working on. */
@@ -32199,6 +32201,34 @@ function recordRemoved(state, removals, now) {
 			at
 		})))
 	}, prs);
+}
+/**
+* Parks a PR that is not queued as dequeued by `by` at `headSha` (`/dequeue` before it entered), so
+* a marked PR does not walk in on its own. A queued PR leaves through {@link recordRemoved}.
+*/
+function parkDequeued(state, input) {
+	const at = input.now.toISOString();
+	const previous = state.parked.find((p) => p.pr === input.pr);
+	return {
+		...state,
+		parked: [...state.parked.filter((p) => p.pr !== input.pr), {
+			pr: input.pr,
+			headSha: input.headSha,
+			cause: "dequeued",
+			retries: previous?.retries ?? 0,
+			sticky: true,
+			at
+		}],
+		history: pushHistory(state.history, [{
+			pr: input.pr,
+			outcome: "removed",
+			reason: describeRemoval({
+				kind: "dequeued",
+				by: input.by
+			}),
+			at
+		}])
+	};
 }
 /**
 * Whether a marked, open PR at `headSha` may be considered for entry. `explicit` is a /queue (or
@@ -32841,10 +32871,6 @@ function pickPolecatName(params) {
 	}
 	return `polecat-${bead}`;
 }
-/** The polecat's branch, which outlives its runs. */
-function polecatBranch(polecat, bead) {
-	return `polecat/${polecat}/${bead}`;
-}
 /**
 * The polecat of an earlier sling of the bead, from its kept branch (so the work resumes there),
 * or, for a refinery fix-up, the polecat of the pull request it fixes.
@@ -32855,8 +32881,15 @@ function previousPolecat(bead) {
 	if (match?.[1] === void 0) return null;
 	return fixUp !== null || Number(match[2]) === bead.number ? match[1] : null;
 }
-/** The polecat for this sling: the one asked for, else the bead's earlier one when free, else the pool's. */
+/**
+* The polecat for this sling: the one asked for, else the bead's earlier one when free, else the
+* pool's. Lower-cased: names compare without case, and the polecat's branch name (which the runner
+* checks) is lower-case.
+*/
 function choosePolecat(bead, hooked, params) {
+	return pickFor(bead, hooked, params).toLowerCase();
+}
+function pickFor(bead, hooked, params) {
 	if (params.polecat !== void 0) return params.polecat;
 	const inUse = new Set(hooked.filter((b) => b.number !== bead.number && b.metadata.polecat !== void 0).map((b) => b.metadata.polecat.toLowerCase()));
 	const previous = previousPolecat(bead);
@@ -32971,6 +33004,14 @@ async function sling(town, params) {
 	const queue = queueOf(bead.metadata);
 	const force = params.force === true || queue?.force === true;
 	const polecat = choosePolecat(bead, hooked, params);
+	const ownBranch = polecatBranch(polecat, bead.number);
+	if (!ownBranch.ok) {
+		await removeLabel(town, {
+			number: bead.number,
+			label: hookedLabel
+		});
+		throw ownBranch.error;
+	}
 	const at = nowOf(town).toISOString();
 	const attempt = (bead.metadata.attempt ?? 0) + 1;
 	const claimed = await claim(town, {
@@ -33080,7 +33121,7 @@ async function sling(town, params) {
 		dispatchedBy: params.by ?? queue?.by ?? null,
 		formula,
 		vars,
-		branch: readFixUp(bead.metadata)?.branch ?? polecatBranch(polecat, bead.number)
+		branch: readFixUp(bead.metadata)?.branch ?? ownBranch.value
 	}), null);
 	const recorded = await updateBead$1(town, {
 		number: bead.number,
@@ -34001,7 +34042,8 @@ async function runTick(town, base, params) {
 		const world = await gatherWorld(town, {
 			base,
 			state: read.state,
-			settings
+			settings,
+			runtime: params.runtime
 		});
 		const plan = new TickPlan(read.state, nowOf(town));
 		await squareWithPulls(town, plan, world);
@@ -34101,31 +34143,14 @@ function applyDequeues(plan, world, dequeues) {
 			}]);
 			continue;
 		}
-		const head = world.pulls.get(pr)?.headSha;
-		if (head) plan.update((s) => recordRemoved({
-			...s,
-			entries: [...s.entries, placeholder(pr, head, plan.now)]
-		}, [{
+		const headSha = world.pulls.get(pr)?.headSha;
+		if (headSha) plan.update((s) => parkDequeued(s, {
 			pr,
-			cause: {
-				kind: "dequeued",
-				by
-			},
-			reason: `dequeued by @${by}`
-		}], plan.now));
+			headSha,
+			by,
+			now: plan.now
+		}));
 	}
-}
-function placeholder(pr, headSha, now) {
-	return {
-		pr,
-		headSha,
-		enqueuedAt: now.toISOString(),
-		priority: 2,
-		override: null,
-		convoyCreatedAt: null,
-		retries: 0,
-		mergedSha: null
-	};
 }
 /** The bead's priority and its convoy's age, which order the queue. */
 async function rankOf(town, body) {
@@ -34245,6 +34270,25 @@ var RefineryRuntime = class {
 			if (this.waiting.get(key) === run) this.waiting.delete(key);
 		}
 	}
+	recalled = /* @__PURE__ */ new Map();
+	/** `load()`'s answer, read again only once `ttlMs` has passed (a failed read is not kept). */
+	recall(key, ttlMs, load) {
+		const now = Date.now();
+		const kept = this.recalled.get(key);
+		if (kept && now - kept.at < ttlMs) return kept.value;
+		const value = load();
+		this.recalled.set(key, {
+			value,
+			at: now
+		});
+		value.catch(() => this.recalled.delete(key));
+		while (this.recalled.size > PUBLISHED_LIMIT) {
+			const oldest = this.recalled.keys().next().value;
+			if (oldest === void 0) break;
+			this.recalled.delete(oldest);
+		}
+		return value;
+	}
 	status(key) {
 		return this.published.get(key);
 	}
@@ -34259,7 +34303,7 @@ var RefineryRuntime = class {
 	}
 };
 // src/town/refinery/index.ts
-async function requireOpenPull(town, pr) {
+async function requirePull(town, pr) {
 	const pull = await getPullDetails(town, pr);
 	if (!pull) throw new GastownError(`There is no pull request #${pr}.`, {
 		code: "not-found",
@@ -34273,7 +34317,7 @@ async function requireOpenPull(town, pr) {
 * writer, overrides its bead's priority in the order.
 */
 async function queuePull(town, params) {
-	const pull = await requireOpenPull(town, params.pr);
+	const pull = await requirePull(town, params.pr);
 	if (pull.state === "open" && !pull.labels.includes(params.settings.queueLabel)) await addLabels(town, {
 		number: params.pr,
 		labels: [params.settings.queueLabel]
@@ -34290,7 +34334,7 @@ async function queuePull(town, params) {
 }
 /** `/dequeue`, `gt mq remove`: the PR leaves the queue and stays out until someone queues it again. */
 async function dequeuePull(town, params) {
-	if ((await requireOpenPull(town, params.pr)).labels.includes(params.settings.queueLabel)) await removeLabel(town, {
+	if ((await requirePull(town, params.pr)).labels.includes(params.settings.queueLabel)) await removeLabel(town, {
 		number: params.pr,
 		label: params.settings.queueLabel
 	});
@@ -60500,7 +60544,7 @@ async function runSteps(deps, started) {
 		inputs.claudeCodeOauthToken
 	].filter((s) => s !== "");
 	const runUrl = inputs.runId === null ? null : `${inputs.serverUrl}/${inputs.repository}/actions/runs/${inputs.runId}`;
-	const branchName = polecatBranch$1(inputs.polecat, inputs.bead);
+	const branchName = polecatBranch(inputs.polecat, inputs.bead);
 	if (!branchName.ok) return failEarly(branchName.error.message, "", inputs, secrets);
 	const ownBranch = branchName.value;
 	const hookNow = await describeHookUnlessOurs(town, inputs);

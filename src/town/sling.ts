@@ -23,6 +23,7 @@ import type { LabelledStatus } from "../model/vocabulary.ts";
 import { readFixUp } from "../model/fixup.ts";
 import { decodeHolder, encodeHolder, type HookHolder, hookRef, hookTagName } from "../model/hook.ts";
 import { describeReason, explainReadiness } from "../model/ready.ts";
+import { polecatBranch } from "../runner/branch.ts";
 import { closedBeadError, logOf, nowOf, type TownContext } from "./context.ts";
 import { detachHook } from "./hooks.ts";
 import { taxonomyOf } from "./labels.ts";
@@ -130,11 +131,6 @@ export function pickPolecatName(params: {
   return `polecat-${bead}`;
 }
 
-/** The polecat's branch, which outlives its runs. */
-export function polecatBranch(polecat: string, bead: number): string {
-  return `polecat/${polecat}/${bead}`;
-}
-
 /**
  * The polecat of an earlier sling of the bead, from its kept branch (so the work resumes there),
  * or, for a refinery fix-up, the polecat of the pull request it fixes.
@@ -147,8 +143,16 @@ export function previousPolecat(bead: Bead): string | null {
   return fixUp !== null || Number(match[2]) === bead.number ? match[1] : null;
 }
 
-/** The polecat for this sling: the one asked for, else the bead's earlier one when free, else the pool's. */
+/**
+ * The polecat for this sling: the one asked for, else the bead's earlier one when free, else the
+ * pool's. Lower-cased: names compare without case, and the polecat's branch name (which the runner
+ * checks) is lower-case.
+ */
 function choosePolecat(bead: Bead, hooked: readonly Bead[], params: SlingParams): string {
+  return pickFor(bead, hooked, params).toLowerCase();
+}
+
+function pickFor(bead: Bead, hooked: readonly Bead[], params: SlingParams): string {
   if (params.polecat !== undefined) return params.polecat;
   const inUse = new Set(
     hooked
@@ -258,6 +262,11 @@ export async function sling(town: TownContext, params: SlingParams): Promise<Sli
 
   // 2. The claim: of any number of slings of the bead, one wins; the others leave it alone.
   const polecat = choosePolecat(bead, hooked, params);
+  const ownBranch = polecatBranch(polecat, bead.number);
+  if (!ownBranch.ok) {
+    await removeLabel(town, { number: bead.number, label: hookedLabel });
+    throw ownBranch.error;
+  }
   const at = nowOf(town).toISOString();
   const attempt = (bead.metadata.attempt ?? 0) + 1;
   const claimed = await claim(town, { polecat, bead: bead.number, attempt, at }, hints);
@@ -343,7 +352,7 @@ export async function sling(town: TownContext, params: SlingParams): Promise<Sli
       dispatchedBy: params.by ?? queue?.by ?? null,
       formula,
       vars,
-      branch: readFixUp(bead.metadata)?.branch ?? polecatBranch(polecat, bead.number),
+      branch: readFixUp(bead.metadata)?.branch ?? ownBranch.value,
     }),
     null,
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { refineryTrigger } from "../../src/app/handlers/refinery.ts";
 
-const base = { queueLabel: "gt/queue", base: null, staging: "gastown/staging" };
+const base = { queueLabel: "gt/queue", base: null };
 
 describe("which events tick the refinery", () => {
   it("ticks on a pull request's lifecycle and reviews", () => {

@@ -75,6 +75,18 @@ describe("sling", () => {
     }, 60_000);
   });
 
+  describe("when the pool names a polecat with capitals", () => {
+    it("dispatches it lower-cased, so its branch is one the runner accepts", async () => {
+      const bead = await createBead(t.town, { title: "Mind the case" });
+      const result = await sling(t.town, { bead: bead.number, settings: settings({ names: ["Mad-Max"] }) });
+      expect(result.outcome).toBe("dispatched");
+      if (result.outcome !== "dispatched") return;
+      expect(result.polecat).toBe("mad-max");
+      expect(t.repo.runs.get(result.run.id)?.inputs.polecat).toBe("mad-max");
+      expect((await getBead(t.town, bead.number)).metadata.branch).toBe(`polecat/mad-max/${bead.number}`);
+    }, 60_000);
+  });
+
   describe("when the bead is not ready", () => {
     it("changes nothing without --force, and dispatches with it", async () => {
       const bead = await createBead(t.town, { title: "Later" });

@@ -50,17 +50,27 @@ interface TriggerPayload {
   workflow_run?: { path?: string };
 }
 
+/** Events that never tick, whatever the config says (so the handler skips them before any request). */
+function skipsAlways(event: string, payload: TriggerPayload): string | null {
+  if (event === "check_run" && payload.check_run?.name === REFINERY_CHECK_NAME)
+    return "the refinery's own check";
+  if (event === "status" && payload.context === REFINERY_CHECK_NAME) return "the refinery's own status";
+  if (event === "status" && payload.state === "pending") return "a pending status decides nothing";
+  return null;
+}
+
 /** Decides, from the event alone, whether to tick and with what intent (pure). */
 export function refineryTrigger(input: {
   event: string;
   payload: TriggerPayload;
   queueLabel: string;
   base: string | null;
-  staging: string;
   /** The polecat workflow's file: its runs are agents, not CI. */
   polecatWorkflow?: string;
 }): RefineryTrigger {
   const { event, payload } = input;
+  const skip = skipsAlways(event, payload);
+  if (skip !== null) return { tick: false, why: skip };
   switch (event) {
     case "pull_request": {
       if (
@@ -102,15 +112,6 @@ export function refineryTrigger(input: {
   }
 }
 
-/** Events that never tick, whatever the config says (so they cost no request at all). */
-function skipsAlways(event: string, payload: TriggerPayload): string | null {
-  if (event === "check_run" && payload.check_run?.name === REFINERY_CHECK_NAME)
-    return "the refinery's own check";
-  if (event === "status" && payload.context === REFINERY_CHECK_NAME) return "the refinery's own status";
-  if (event === "status" && payload.state === "pending") return "a pending status decides nothing";
-  return null;
-}
-
 /** Runs a refinery tick for an event that calls for one. */
 export async function handleRefineryEvent(runtime: AppRuntime, context: Context): Promise<void> {
   const log = loggerOf(context);
@@ -128,7 +129,6 @@ export async function handleRefineryEvent(runtime: AppRuntime, context: Context)
     payload: context.payload as TriggerPayload,
     queueLabel: settings.queueLabel,
     base: settings.base,
-    staging: settings.staging,
     polecatWorkflow: config.polecat.workflow,
   });
   if (!trigger.tick) {

@@ -87,6 +87,7 @@ export {
   type HistoryItem,
   inFlight,
   type ParkedPr,
+  parkDequeued,
   planSync,
   type RefineryState,
   recordMerged,

@@ -9,7 +9,7 @@ import { PRIORITIES, type Priority } from "../vocabulary.ts";
 import type { BisectState } from "./bisect.ts";
 import type { Removal, StagingPlan } from "./batch.ts";
 import type { QueueEntry } from "./entry.ts";
-import type { RemovalCause } from "./removal.ts";
+import { describeRemoval, type RemovalCause } from "./removal.ts";
 
 export const STATE_VERSION = 1;
 /** History items kept (oldest dropped first). */
@@ -206,7 +206,7 @@ export function decodeState(text: string, base: string): Result<RefineryState> {
 function damaged(base: string, why: string): GastownError {
   return new GastownError(`The refinery's state for ${base} cannot be read: ${why}.`, {
     code: "validation",
-    hint: `Reset it with \`gt mq reset --base ${base}\`; queued pull requests re-enter on the next patrol.`,
+    hint: `Reset it with \`gt mq reset\` (it forgets the queue of ${base}); marked pull requests enter again on the next tick.`,
   });
 }
 
@@ -298,6 +298,35 @@ export function recordRemoved(
     prs,
   );
   return next;
+}
+
+/**
+ * Parks a PR that is not queued as dequeued by `by` at `headSha` (`/dequeue` before it entered), so
+ * a marked PR does not walk in on its own. A queued PR leaves through {@link recordRemoved}.
+ */
+export function parkDequeued(
+  state: RefineryState,
+  input: { pr: number; headSha: string; by: string; now: Date },
+): RefineryState {
+  const at = input.now.toISOString();
+  const previous = state.parked.find((p) => p.pr === input.pr);
+  return {
+    ...state,
+    parked: [
+      ...state.parked.filter((p) => p.pr !== input.pr),
+      {
+        pr: input.pr,
+        headSha: input.headSha,
+        cause: "dequeued",
+        retries: previous?.retries ?? 0,
+        sticky: true,
+        at,
+      },
+    ],
+    history: pushHistory(state.history, [
+      { pr: input.pr, outcome: "removed", reason: describeRemoval({ kind: "dequeued", by: input.by }), at },
+    ]),
+  };
 }
 
 /** What the queue knows of a marked pull request that is not in it. */

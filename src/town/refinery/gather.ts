@@ -10,7 +10,10 @@ import { GastownError } from "../../model/errors.ts";
 import type { RefineryState } from "../../model/merge-queue/state.ts";
 import { parseMergeRequestMarker } from "../../runner/branch.ts";
 import type { TownContext } from "../context.ts";
-import type { RefinerySettings } from "./settings.ts";
+import type { RefineryRuntime, RefinerySettings } from "./settings.ts";
+
+/** How long the checks a base requires are taken as read. */
+const REQUIRED_TTL_MS = 5 * 60_000;
 
 /** The facts one tick decides on. */
 export interface QueueWorld {
@@ -33,15 +36,18 @@ export async function resolveBase(town: TownContext, settings: RefinerySettings)
 /** Reads everything but the mode's own facts (staging checks, a PR's mergeability). */
 export async function gatherWorld(
   town: TownContext,
-  params: { base: string; state: RefineryState; settings: RefinerySettings },
+  params: { base: string; state: RefineryState; settings: RefinerySettings; runtime: RefineryRuntime },
 ): Promise<QueueWorld> {
-  const { base, state, settings } = params;
+  const { base, state, settings, runtime } = params;
   const [baseSha, open, required] = await Promise.all([
     getBranchSha(town, base),
     listOpenPulls(town, base),
     settings.requiredChecks.length > 0
       ? Promise.resolve([...settings.requiredChecks])
-      : readRequiredChecks(town, base).then((r) => r.checks as string[]),
+      : // Protection and rulesets change rarely: read them once in a while, not on every tick.
+        runtime.recall(`${formatRepoRef(town.repo)}@${base} required`, REQUIRED_TTL_MS, () =>
+          readRequiredChecks(town, base).then((r): string[] => [...r.checks]),
+        ),
   ]);
   if (baseSha === null) {
     throw new GastownError(`The base branch ${base} does not exist in ${formatRepoRef(town.repo)}.`, {

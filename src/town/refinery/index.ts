@@ -30,7 +30,7 @@ interface QueueParams {
   by: string;
 }
 
-async function requireOpenPull(town: TownContext, pr: number) {
+async function requirePull(town: TownContext, pr: number) {
   const pull = await getPullDetails(town, pr);
   if (!pull) {
     throw new GastownError(`There is no pull request #${pr}.`, {
@@ -50,7 +50,7 @@ export async function queuePull(
   town: TownContext,
   params: QueueParams & { priority?: Priority | null },
 ): Promise<TickReport> {
-  const pull = await requireOpenPull(town, params.pr);
+  const pull = await requirePull(town, params.pr);
   if (pull.state === "open" && !pull.labels.includes(params.settings.queueLabel)) {
     await addLabels(town, { number: params.pr, labels: [params.settings.queueLabel] });
   }
@@ -63,7 +63,7 @@ export async function queuePull(
 
 /** `/dequeue`, `gt mq remove`: the PR leaves the queue and stays out until someone queues it again. */
 export async function dequeuePull(town: TownContext, params: QueueParams): Promise<TickReport> {
-  const pull = await requireOpenPull(town, params.pr);
+  const pull = await requirePull(town, params.pr);
   if (pull.labels.includes(params.settings.queueLabel)) {
     await removeLabel(town, { number: params.pr, label: params.settings.queueLabel });
   }

@@ -100,6 +100,24 @@ export class RefineryRuntime {
     }
   }
 
+  private readonly recalled = new Map<string, { value: Promise<unknown>; at: number }>();
+
+  /** `load()`'s answer, read again only once `ttlMs` has passed (a failed read is not kept). */
+  recall<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const kept = this.recalled.get(key);
+    if (kept && now - kept.at < ttlMs) return kept.value as Promise<T>;
+    const value = load();
+    this.recalled.set(key, { value, at: now });
+    value.catch(() => this.recalled.delete(key));
+    while (this.recalled.size > PUBLISHED_LIMIT) {
+      const oldest = this.recalled.keys().next().value;
+      if (oldest === undefined) break;
+      this.recalled.delete(oldest);
+    }
+    return value;
+  }
+
   status(key: string): PublishedStatus | undefined {
     return this.published.get(key);
   }

@@ -102,24 +102,3 @@ export async function resetState(town: TownContext, base: string): Promise<boole
     throw error;
   }
 }
-
-/**
- * Reads, changes and writes the state until the write lands (a concurrent writer means reading
- * again and redoing `change`, which must therefore be free of side effects on GitHub).
- */
-export async function updateState(
-  town: TownContext,
-  base: string,
-  change: (state: RefineryState) => RefineryState | null,
-): Promise<RefineryState> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const read = await readState(town, base);
-    const next = change(read.state);
-    if (next === null || next === read.state) return read.state;
-    if ((await writeState(town, read, next)) !== false) return next;
-  }
-  throw new GastownError(`The refinery's state for ${base} kept changing under this update.`, {
-    code: "conflict",
-    hint: "Something else is writing it continuously; try again in a moment.",
-  });
-}

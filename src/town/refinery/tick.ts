@@ -14,13 +14,12 @@ import {
   createEntry,
   orderQueue,
   type PullRequestFacts,
-  type QueueEntry,
 } from "../../model/merge-queue/index.ts";
 import {
   admitEntry,
   checkAdmission,
+  parkDequeued,
   planSync,
-  recordRemoved,
   setOverride,
 } from "../../model/merge-queue/state.ts";
 import { DEFAULT_PRIORITY, type Priority } from "../../model/vocabulary.ts";
@@ -81,7 +80,7 @@ async function runTick(town: TownContext, base: string, params: TickParams): Pro
   const { settings } = params;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const read = await readState(town, base);
-    const world = await gatherWorld(town, { base, state: read.state, settings });
+    const world = await gatherWorld(town, { base, state: read.state, settings, runtime: params.runtime });
     const plan = new TickPlan(read.state, nowOf(town));
     await squareWithPulls(town, plan, world);
     applyDequeues(plan, world, params.intents?.dequeue ?? []);
@@ -157,36 +156,14 @@ function applyDequeues(
   dequeues: NonNullable<QueueIntents["dequeue"]>,
 ): void {
   for (const { pr, by } of dequeues) {
-    const queued = plan.state.entries.some((e) => e.pr === pr);
-    if (queued) {
+    if (plan.state.entries.some((e) => e.pr === pr)) {
       plan.remove([{ pr, cause: { kind: "dequeued", by } }]);
       continue;
     }
-    // Not queued: still park it, so a marked PR does not walk back in on its own.
-    const head = world.pulls.get(pr)?.headSha;
-    if (head) {
-      plan.update((s) =>
-        recordRemoved(
-          { ...s, entries: [...s.entries, placeholder(pr, head, plan.now)] },
-          [{ pr, cause: { kind: "dequeued", by }, reason: `dequeued by @${by}` }],
-          plan.now,
-        ),
-      );
-    }
+    // Not queued: parked all the same, so a marked PR does not walk back in on its own.
+    const headSha = world.pulls.get(pr)?.headSha;
+    if (headSha) plan.update((s) => parkDequeued(s, { pr, headSha, by, now: plan.now }));
   }
-}
-
-function placeholder(pr: number, headSha: string, now: Date): QueueEntry {
-  return {
-    pr,
-    headSha,
-    enqueuedAt: now.toISOString(),
-    priority: DEFAULT_PRIORITY,
-    override: null,
-    convoyCreatedAt: null,
-    retries: 0,
-    mergedSha: null,
-  };
 }
 
 /** The bead's priority and its convoy's age, which order the queue. */

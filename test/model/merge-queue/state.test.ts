@@ -26,7 +26,7 @@ describe("the refinery's stored state", () => {
     if (result.ok) return;
     expect(result.error.message).toMatch(/^The refinery's state for main cannot be read: entries\.0\.pr: /);
     expect(result.error.hint).toBe(
-      "Reset it with `gt mq reset --base main`; queued pull requests re-enter on the next patrol.",
+      "Reset it with `gt mq reset` (it forgets the queue of main); marked pull requests enter again on the next tick.",
     );
     expect(decodeState("not json", "main").ok).toBe(false);
     expect(decodeState(encodeState(emptyState("dev")), "main").ok).toBe(false);

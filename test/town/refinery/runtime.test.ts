@@ -65,4 +65,17 @@ describe("the refinery's runtime", () => {
     expect(runtime.status("r#0")).toBeUndefined();
     expect(runtime.status("r#4999")?.checkRunId).toBe(4999);
   });
+
+  it("recalls a read for its time to live, and never keeps a failed one", async () => {
+    const runtime = new RefineryRuntime();
+    let reads = 0;
+    const load = async () => ++reads;
+    expect(await runtime.recall("k", 60_000, load)).toBe(1);
+    expect(await runtime.recall("k", 60_000, load)).toBe(1);
+    expect(await runtime.recall("k", 0, load)).toBe(2);
+    await expect(runtime.recall("bad", 60_000, () => Promise.reject(new Error("down")))).rejects.toThrow(
+      "down",
+    );
+    expect(await runtime.recall("bad", 60_000, load)).toBe(3);
+  });
 });
