@@ -19,12 +19,18 @@ export interface TestTown {
 
 let counter = 0;
 
-export async function startTown(options: { name?: string } = {}): Promise<TestTown> {
+export async function startTown(
+  options: { name?: string; files?: Record<string, string> } = {},
+): Promise<TestTown> {
   nock.disableNetConnect();
   nock.enableNetConnect("127.0.0.1");
   const sim = await startTestSim();
   const name = options.name ?? `town-${++counter}`;
-  const repo = await sim.createRepo({ owner: "acme", name, files: { "README.md": "# town\n" } });
+  const repo = await sim.createRepo({
+    owner: "acme",
+    name,
+    files: { "README.md": "# town\n", ...options.files },
+  });
   const as = (token: string): TownContext => ({
     octokit: createOctokit({ baseUrl: sim.url, auth: token, retry: false, throttle: false }),
     repo: { owner: "acme", repo: name },

@@ -1,128 +1,20 @@
 // The Probot app end to end on the loopback GitHub: the sim signs and delivers real webhooks to
 // Probot's node middleware, and the app acts back on the sim with an installation token.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import nock from "nock";
-import { pino } from "pino";
-import { Probot, ProbotOctokit, createNodeMiddleware } from "probot";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createGastownApp } from "../../../src/app/index.ts";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getBead } from "../../../src/github/issues.ts";
-import { createOctokit, type GitHubClient } from "../../../src/github/octokit.ts";
 import { getHookHolder } from "../../../src/github/refs.ts";
-import type { SimRepo } from "../../../src/sim/index.ts";
-import type { TownContext } from "../../../src/town/context.ts";
-import { startTestSim, type TestSim } from "../../helpers/sim.ts";
+import * as w from "./e2e-world.ts";
 
-const SECRET = "test-webhook-secret";
-const QUICK = [process.execPath, "-e", "process.exit(0)"];
-const LONG = [process.execPath, "-e", "setTimeout(() => {}, 60000)"];
+let world: w.World;
 
-interface World {
-  sim: TestSim;
-  repo: SimRepo;
-  server: Server;
-  town: TownContext;
-  /** A client acting as a person. */
-  as(login: string): GitHubClient;
-}
-
-let world: World;
-
-async function startWorld(files: Record<string, string> = {}): Promise<World> {
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-  const sim = await startTestSim();
-  const repo = await sim.createRepo({
-    owner: "acme",
-    name: "rig",
-    files: { "README.md": "# rig\n", ...files },
-  });
-  sim.registerWorkflow(repo, { path: "polecat.yml", command: QUICK });
-  sim.setPermission(repo, "alice", "write");
-  sim.setPermission(repo, "rita", "read");
-  const token = sim.token({ kind: "installation" });
-  const probot = new Probot({
-    githubToken: token,
-    secret: SECRET,
-    log: pino({ level: process.env.APP_TEST_LOG ?? "silent" }),
-    // A function, so it applies after Probot's own defaults (which switch throttling on).
-    Octokit: ProbotOctokit.defaults((instance: Record<string, unknown>) => ({
-      ...instance,
-      baseUrl: sim.url,
-      throttle: { ...(instance.throttle as object | undefined), enabled: false },
-      retry: { enabled: false },
-    })),
-  });
-  const middleware = await createNodeMiddleware(
-    createGastownApp({ configTtlMs: 0, appLogin: "gastown[bot]" }),
-    { probot },
-  );
-  const server = createServer((req, res) => {
-    void middleware(req, res, () => {
-      res.writeHead(404);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  sim.addAppHook({ url: `http://127.0.0.1:${port}/api/github/webhooks`, secret: SECRET });
-  const client = (auth: string) => createOctokit({ baseUrl: sim.url, auth, retry: false, throttle: false });
-  return {
-    sim,
-    repo,
-    server,
-    town: { octokit: client(token), repo: { owner: "acme", repo: "rig" } },
-    as: (login) => client(sim.token({ kind: "user", login })),
-  };
-}
-
-async function stopWorld(w: World | undefined): Promise<void> {
-  if (!w) return;
-  await new Promise<void>((resolve) => w.server.close(() => resolve()));
-  await w.sim.stop();
-  nock.enableNetConnect();
-}
-
-async function openIssue(title: string): Promise<number> {
-  const { data } = await world.as("alice").rest.issues.create({ owner: "acme", repo: "rig", title });
-  await world.sim.idle();
-  return data.number;
-}
-
-/** Comments as `login`; waits for the sim to settle unless a long run would keep it busy. */
-async function comment(login: string, issue: number, body: string, settle = true): Promise<number> {
-  const { data } = await world
-    .as(login)
-    .rest.issues.createComment({ owner: "acme", repo: "rig", issue_number: issue, body });
-  if (settle) await world.sim.idle();
-  return data.id;
-}
-
-/**
- * The bot's replies once there are `count` of them. Probot's middleware answers GitHub after 9 s
- * and lets a slower handler finish afterwards, so the sim going idle does not mean the reply exists.
- */
-async function awaitReplies(issue: number, count: number): Promise<string[]> {
-  return vi.waitFor(
-    async () => {
-      const replies = await botReplies(issue);
-      if (replies.length < count) throw new Error(`${replies.length} of ${count} replies so far`);
-      return replies;
-    },
-    { timeout: 40_000, interval: 250 },
-  );
-}
-
-async function botReplies(issue: number): Promise<string[]> {
-  const { data } = await world.town.octokit.rest.issues.listComments({
-    owner: "acme",
-    repo: "rig",
-    issue_number: issue,
-    per_page: 100,
-  });
-  return data.filter((c) => c.user?.login === "gastown[bot]").map((c) => c.body ?? "");
-}
+const startWorld = (files: Record<string, string> = {}) => w.startWorld({ files });
+const stopWorld = async (started: w.World | undefined) => started?.stop();
+const openIssue = (title: string) => w.openIssue(world, title);
+const comment = (login: string, issue: number, body: string, settle = true) =>
+  w.comment(world, login, issue, body, settle);
+const awaitReplies = (issue: number, count: number) => w.awaitReplies(world, issue, count);
+const botReplies = (issue: number) => w.botReplies(world, issue);
+const { LONG } = w;
 
 const runs = () => [...world.repo.runs.values()];
 

@@ -1,23 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { getBead } from "../../../src/github/issues.ts";
 import { viewQueue } from "../../../src/town/refinery/index.ts";
 import { startYard, type Yard } from "../../helpers/refinery-yard.ts";
 import { startTestSim, type TestSim } from "../../helpers/sim.ts";
+import { useYard } from "./use-yard.ts";
 
 describe("the refinery in batch mode on the loopback GitHub", () => {
-  let sim: TestSim;
-  let yard: Yard;
-  beforeEach(async () => {
-    sim = await startTestSim();
-    yard = await startYard(sim);
-  });
-  afterEach(async () => {
-    await yard.stop();
-    await sim.stop();
-  });
+  const fx = useYard();
 
   describe("when three marked PRs all pass", () => {
     it("tests them together once and lands exactly the tested commit", async () => {
+      const { yard } = fx;
       const prs = [
         await yard.openPr({ outcome: "pass" }),
         await yard.openPr({ outcome: "pass" }),
@@ -36,6 +29,7 @@ describe("the refinery in batch mode on the loopback GitHub", () => {
 
   describe("when one PR of a batch fails", () => {
     it("bisects, lands the others, and removes the culprit with a reason", async () => {
+      const { yard } = fx;
       const good1 = await yard.openPr({ outcome: "pass" });
       const bad = await yard.openPr({ outcome: "fail" });
       const good2 = await yard.openPr({ outcome: "pass" });

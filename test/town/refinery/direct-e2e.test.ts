@@ -1,22 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { viewQueue } from "../../../src/town/refinery/index.ts";
-import { startYard, type Yard } from "../../helpers/refinery-yard.ts";
-import { startTestSim, type TestSim } from "../../helpers/sim.ts";
+import { useYard } from "./use-yard.ts";
 
 describe("the refinery in direct mode on the loopback GitHub", () => {
-  let sim: TestSim;
-  let yard: Yard;
-  beforeEach(async () => {
-    sim = await startTestSim();
-    yard = await startYard(sim, { settings: { mode: "direct", retryFlaky: 0 } });
-  });
-  afterEach(async () => {
-    await yard.stop();
-    await sim.stop();
-  });
+  const fx = useYard({ settings: { mode: "direct", retryFlaky: 0 } });
 
   describe("when two PRs pass", () => {
     it("updates the second after the first lands, waits for its checks, and merges it on that head", async () => {
+      const { sim, yard } = fx;
       const first = await yard.openPr({ outcome: "pass" });
       const second = await yard.openPr({ outcome: "pass" });
       await sim.idle();
@@ -39,6 +30,7 @@ describe("the refinery in direct mode on the loopback GitHub", () => {
 
   describe("when a PR's checks fail", () => {
     it("removes it with the failing check named and merges the one behind it", async () => {
+      const { sim, yard } = fx;
       const bad = await yard.openPr({ outcome: "fail" });
       const good = await yard.openPr({ outcome: "pass" });
       await sim.idle();
@@ -53,19 +45,11 @@ describe("the refinery in direct mode on the loopback GitHub", () => {
 });
 
 describe("the refinery in direct mode, with CI slow enough for a push to race it", () => {
-  let sim: TestSim;
-  let yard: Yard;
-  beforeEach(async () => {
-    sim = await startTestSim();
-    yard = await startYard(sim, { settings: { mode: "direct", retryFlaky: 0 }, ciSeconds: 3 });
-  });
-  afterEach(async () => {
-    await yard.stop();
-    await sim.stop();
-  });
+  const fx = useYard({ settings: { mode: "direct", retryFlaky: 0 }, ciSeconds: 3 });
 
   describe("when a PR is pushed to while its checks run", () => {
     it("merges nothing on the old head and requeues the new one", async () => {
+      const { yard } = fx;
       const pr = await yard.openPr({ outcome: "pass" });
       const first = await yard.tick();
       expect(first.testing.prs).toEqual([pr.number]);

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOctokit } from "../../../src/github/octokit.ts";
 import { DEFAULT_REFINERY_SETTINGS } from "../../../src/town/refinery/index.ts";
 import { checkRefineryCi } from "../../../src/town/refinery/doctor.ts";
-import type { TownContext } from "../../../src/town/context.ts";
-import { startTestSim, type TestSim } from "../../helpers/sim.ts";
+import { startTown, type TestTown } from "../helpers.ts";
 
 const CI = `name: ci
 on:
@@ -17,31 +15,18 @@ jobs:
 `;
 
 describe("gt doctor's refinery check", () => {
-  let sim: TestSim;
-  let town: TownContext;
+  let t: TestTown;
   beforeEach(async () => {
-    sim = await startTestSim();
-    await sim.createRepo({
-      owner: "acme",
-      name: "rig",
+    t = await startTown({
       files: { ".github/workflows/ci.yml": CI, ".github/workflows/broken.yml": "on: [push\n" },
     });
-    town = {
-      octokit: createOctokit({
-        baseUrl: sim.url,
-        auth: sim.token({ kind: "installation" }),
-        retry: false,
-        throttle: false,
-      }),
-      repo: { owner: "acme", repo: "rig" },
-    };
   });
   afterEach(async () => {
-    await sim.stop();
+    await t.stop();
   });
 
   it("finds the workflow that runs on the staging branch (and skips one GitHub could not read)", async () => {
-    const coverage = await checkRefineryCi(town, DEFAULT_REFINERY_SETTINGS);
+    const coverage = await checkRefineryCi(t.town, DEFAULT_REFINERY_SETTINGS);
     expect(coverage).toEqual({
       covered: true,
       by: [".github/workflows/ci.yml"],
@@ -50,7 +35,7 @@ describe("gt doctor's refinery check", () => {
   });
 
   it("warns that native mode needs on: merge_group", async () => {
-    const coverage = await checkRefineryCi(town, { ...DEFAULT_REFINERY_SETTINGS, mode: "native" });
+    const coverage = await checkRefineryCi(t.town, { ...DEFAULT_REFINERY_SETTINGS, mode: "native" });
     expect(coverage.covered).toBe(false);
     expect(coverage.summary).toContain("merge groups: add on.merge_group");
   });

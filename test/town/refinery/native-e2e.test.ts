@@ -1,22 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { viewQueue } from "../../../src/town/refinery/index.ts";
-import { startYard, type Yard } from "../../helpers/refinery-yard.ts";
-import { startTestSim, type TestSim } from "../../helpers/sim.ts";
+import { useYard } from "./use-yard.ts";
 
 describe("the refinery in native mode (GitHub's merge queue) on the loopback GitHub", () => {
-  let sim: TestSim;
-  let yard: Yard;
-  beforeEach(async () => {
-    sim = await startTestSim();
-    yard = await startYard(sim, { settings: { mode: "native" } });
-  });
-  afterEach(async () => {
-    await yard.stop();
-    await sim.stop();
-  });
+  const fx = useYard({ settings: { mode: "native" } });
 
   describe("when two queued PRs pass", () => {
     it("enqueues them with their queued heads and mirrors GitHub landing both on tested commits", async () => {
+      const { yard } = fx;
       const first = await yard.openPr({ outcome: "pass" });
       const second = await yard.openPr({ outcome: "pass" });
       const report = await yard.tick();
@@ -41,6 +32,7 @@ describe("the refinery in native mode (GitHub's merge queue) on the loopback Git
 
   describe("when GitHub's queue drops a failing PR", () => {
     it("says its checks failed, files a fix-up, and the PR behind it still lands", async () => {
+      const { yard } = fx;
       const bad = await yard.openPr({ outcome: "fail" });
       const good = await yard.openPr({ outcome: "pass" });
       await yard.drain();
@@ -56,19 +48,11 @@ describe("the refinery in native mode (GitHub's merge queue) on the loopback Git
 });
 
 describe("the refinery in native mode, with CI slow enough for a push to race it", () => {
-  let sim: TestSim;
-  let yard: Yard;
-  beforeEach(async () => {
-    sim = await startTestSim();
-    yard = await startYard(sim, { settings: { mode: "native" }, ciSeconds: 3 });
-  });
-  afterEach(async () => {
-    await yard.stop();
-    await sim.stop();
-  });
+  const fx = useYard({ settings: { mode: "native" }, ciSeconds: 3 });
 
   describe("when a queued PR is pushed to", () => {
     it("takes it out of GitHub's queue and lands only its new head", async () => {
+      const { yard } = fx;
       const pr = await yard.openPr({ outcome: "pass" });
       await yard.tick();
       const newHead = await yard.pushTo(pr, { "prs/late.txt": "ok" });
